@@ -1,0 +1,5 @@
+"""Local infrastructure for runs and tests: PostgreSQL, S3, Kafka protocol broker, SMTP sink."""
+
+from devstack.infra import Endpoints, LocalStack, Ports, StackError, free_ports
+
+__all__ = ["Endpoints", "LocalStack", "Ports", "StackError", "free_ports"]

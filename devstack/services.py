@@ -1,0 +1,162 @@
+"""Start the platform's services as processes against a set of infrastructure endpoints.
+
+Used by `python -m devstack run` (fixed ports 8000-8005) and by the tests (free ports), so
+both run the services exactly the same way: one uvicorn process per service.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+
+from devstack.infra import Endpoints
+
+# Name and default port; the front door (DESIGN.md) fixes these for local runs.
+SERVICES: dict[str, int] = {
+    "gateway": 8000,
+    "intake": 8001,
+    "candidates": 8002,
+    "crm": 8003,
+    "documents": 8004,
+    "privacy": 8005,
+}
+READY_TIMEOUT = 90.0
+
+
+def database_url(server_url: str, service: str) -> str:
+    """The service's own database on the given server: one database per service."""
+    parts = urlsplit(server_url)
+    return urlunsplit(parts._replace(path=f"/talent_{service}"))
+
+
+async def create_databases(server_url: str) -> None:
+    conn = await asyncpg.connect(server_url)
+    try:
+        existing = {r["datname"] for r in await conn.fetch("SELECT datname FROM pg_database")}
+        for name in SERVICES:
+            if f"talent_{name}" not in existing:
+                await conn.execute(f'CREATE DATABASE "talent_{name}"')
+    finally:
+        await conn.close()
+
+
+def load_secrets(root: Path, env: dict[str, str]) -> dict[str, str]:
+    """Service token, master key and blind-index key: from the environment, else generated once
+    and kept (mode 600) under the data root so a restart can still open its data."""
+    path = root / "secrets.json"
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    wanted = {
+        "SERVICE_TOKEN": lambda: secrets.token_urlsafe(32),
+        "MASTER_KEY": lambda: base64.b64encode(os.urandom(32)).decode(),
+        "BLIND_INDEX_KEY": lambda: base64.b64encode(os.urandom(32)).decode(),
+    }
+    values = {}
+    for name, make in wanted.items():
+        values[name] = env.get(name) or stored.get(name) or make()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(json.dumps({k: v for k, v in values.items() if k not in env}))
+    return values
+
+
+@dataclass
+class Platform:
+    root: Path
+    endpoints: Endpoints
+    ports: dict[str, int] = field(default_factory=lambda: dict(SERVICES))
+    extra_env: dict[str, str] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+    def service_env(self, service: str) -> dict[str, str]:
+        env = {**os.environ, **self.endpoints.as_env(), **self.env, **self.extra_env}
+        env["SERVICE_NAME"] = service
+        env["DATABASE_URL"] = database_url(self.endpoints.database_url, service)
+        for other in SERVICES:
+            env[f"{other.upper()}_URL"] = self.url(other)
+        return env
+
+    def prepare(self) -> None:
+        asyncio.run(create_databases(self.endpoints.database_url))
+        self.env = load_secrets(self.root, {**os.environ, **self.extra_env})
+        self.env["MAIL_DIR"] = str(self.endpoints.mail_dir or "")
+
+    def start(self, only: list[str] | None = None) -> None:
+        if not self.env:
+            self.prepare()
+        names = only or list(SERVICES)
+        for name in names:
+            self.spawn(name)
+        for name in names:
+            self.wait_healthy(name)
+
+    def spawn(self, name: str) -> None:
+        logs = self.root / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        with open(logs / f"{name}.log", "ab") as log:  # the child keeps its own copy
+            self.procs[name] = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", f"services.{name}.main:app",
+                 "--host", "127.0.0.1", "--port", str(self.ports[name]), "--no-access-log"],
+                env=self.service_env(name),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait_healthy(self, name: str, timeout: float = READY_TIMEOUT) -> None:
+        deadline = time.monotonic() + timeout
+        last = "no answer"
+        while time.monotonic() < deadline:
+            proc = self.procs.get(name)
+            if proc is not None and proc.poll() is not None:
+                raise RuntimeError(
+                    f"{name} exited with {proc.returncode}; see {self.root / 'logs' / name}.log"
+                )
+            try:
+                resp = httpx.get(f"{self.url(name)}/healthz", timeout=5)
+                if resp.status_code == 200:
+                    return
+                last = resp.text
+            except httpx.HTTPError as exc:
+                last = type(exc).__name__
+            time.sleep(0.2)
+        raise RuntimeError(f"{name} not healthy after {timeout:.0f}s ({last})")
+
+    def kill(self, name: str) -> None:
+        """kill -9, for fault tests."""
+        proc = self.procs.pop(name)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+    def stop(self, name: str | None = None, timeout: float = 10.0) -> None:
+        names = [name] if name else list(reversed(list(self.procs)))
+        for n in names:
+            proc = self.procs.get(n)
+            if proc and proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for n in names:
+            proc = self.procs.pop(n, None)
+            if proc is None:
+                continue
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()

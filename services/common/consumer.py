@@ -1,0 +1,148 @@
+"""Consuming events: idempotent inbox, erasure tombstones, retries with backoff, dead letters.
+
+Every subscriber of every service goes through `consume` (wired by service.Service.consumer),
+so the rules hold in one place:
+- the handler's writes and the processed-event record commit in one transaction, so a
+  redelivered event has no second effect;
+- an event about an erased subject is dropped (DESIGN rule 4) unless the handler asks for it;
+- a handler that keeps failing is retried with backoff, then the message goes to the topic's
+  dead-letter topic with the error and its origin in headers, and the partition moves on.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import asyncpg
+from faststream.kafka import KafkaBroker
+from faststream.kafka.message import KafkaMessage
+from pydantic import ValidationError
+
+from .envelope import Envelope, utcnow
+from .metrics import DEAD_LETTERS, EVENTS_CONSUMED, HANDLER_FAILURES
+from .topics import Topic
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Envelope, asyncpg.Connection], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    topic: Topic
+    group: str
+    handler: Handler
+    after_erasure: bool  # erasure commands and access requests must still be answered
+
+
+class Poison(Exception):
+    """A message that can never succeed (malformed): dead-lettered without retries."""
+
+
+def describe_error(exc: BaseException) -> str:
+    """Error text for headers and logs. Validation errors echo input, so only locations go out."""
+    if isinstance(exc, ValidationError):
+        where = "; ".join(".".join(map(str, e["loc"])) + ":" + e["type"] for e in exc.errors())
+        return f"ValidationError: {where}"[:500]
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+async def handle_once(pool: asyncpg.Pool, sub: Subscription, event: Envelope) -> str:
+    """Run the handler in one transaction with the inbox record; returns the outcome."""
+    async with pool.acquire() as conn, conn.transaction():
+        fresh = await conn.fetchval(
+            "INSERT INTO inbox(event_id, topic) VALUES ($1, $2)"
+            " ON CONFLICT DO NOTHING RETURNING true",
+            event.id,
+            sub.topic.name,
+        )
+        if not fresh:
+            return "duplicate"
+        if event.subject and not sub.after_erasure:
+            erased = await conn.fetchval(
+                "SELECT true FROM tombstones WHERE subject = $1", event.subject
+            )
+            if erased:
+                return "erased"
+        await sub.handler(event, conn)
+        return "handled"
+
+
+async def consume(
+    pool: asyncpg.Pool,
+    broker: KafkaBroker,
+    sub: Subscription,
+    msg: KafkaMessage,
+    max_attempts: int,
+    backoff: float,
+) -> None:
+    attempts = 0
+    error: BaseException | None = None
+    try:
+        event = Envelope.from_bytes(msg.body)
+    except ValidationError as exc:
+        error, attempts = exc, 1
+    else:
+        while attempts < max_attempts:
+            attempts += 1
+            try:
+                outcome = await handle_once(pool, sub, event)
+            except Poison as exc:
+                error = exc
+                break
+            except Exception as exc:
+                error = exc
+                HANDLER_FAILURES.labels(sub.topic.name).inc()
+                log.warning(
+                    "handler failed",
+                    extra={
+                        "topic": sub.topic.name,
+                        "event_id": event.id,
+                        "attempt": attempts,
+                        "error": describe_error(exc),
+                    },
+                )
+                if attempts < max_attempts:
+                    await asyncio.sleep(backoff * 2 ** (attempts - 1))
+            else:
+                EVENTS_CONSUMED.labels(sub.topic.name, outcome).inc()
+                await msg.ack()
+                return
+    assert error is not None
+    try:
+        await dead_letter(broker, sub, msg, error, attempts)
+    except Exception:
+        # The broker is unreachable: rewind so the message is tried again, never lost.
+        log.exception("dead-letter publish failed", extra={"topic": sub.topic.name})
+        await asyncio.sleep(1.0)
+        await msg.nack()
+        return
+    await msg.ack()
+
+
+async def dead_letter(
+    broker: KafkaBroker, sub: Subscription, msg: KafkaMessage, error: BaseException, attempts: int
+) -> None:
+    raw = msg.raw_message
+    headers = {
+        "x-error": describe_error(error),
+        "x-attempts": str(attempts),
+        "x-origin-topic": sub.topic.name,
+        "x-origin-partition": str(getattr(raw, "partition", "")),
+        "x-origin-offset": str(getattr(raw, "offset", "")),
+        "x-group": sub.group,
+        "x-failed-at": utcnow().isoformat(),
+    }
+    key = getattr(raw, "key", None)
+    await broker.publish(msg.body, sub.topic.dlq, key=key, headers=headers)
+    DEAD_LETTERS.labels(sub.topic.name).inc()
+    log.error(
+        "message dead-lettered",
+        extra={
+            "topic": sub.topic.name,
+            "dlq": sub.topic.dlq,
+            "attempts": attempts,
+            "error": headers["x-error"],
+        },
+    )

@@ -1,0 +1,88 @@
+"""Per-subject keys: seal personal fields with AES-GCM; destroying the key shreds every copy.
+
+Keys live only in the privacy service. Other services fetch them over its internal API with
+the service credential and keep them in memory for a short while.
+"""
+
+import base64
+import hashlib
+import json
+import os
+import time
+from typing import Any
+
+import httpx
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+_NONCE = 12
+
+
+class KeyShredded(Exception):
+    """The subject's key was destroyed: the data is gone for good."""
+
+
+def encrypt(key: bytes, plaintext: bytes, aad: str) -> bytes:
+    nonce = os.urandom(_NONCE)
+    return nonce + AESGCM(key).encrypt(nonce, plaintext, aad.encode())
+
+
+def decrypt(key: bytes, blob: bytes, aad: str) -> bytes:
+    try:
+        return AESGCM(key).decrypt(blob[:_NONCE], blob[_NONCE:], aad.encode())
+    except InvalidTag as exc:
+        raise ValueError("sealed data does not open with this key") from exc
+
+
+def seal(key: bytes, fields: dict[str, Any], subject: str) -> str:
+    """Seal a dict for the bus. The subject id is bound as associated data."""
+    blob = encrypt(key, json.dumps(fields, default=str).encode(), subject)
+    return base64.b64encode(blob).decode()
+
+
+def open_sealed(key: bytes, token: str, subject: str) -> dict[str, Any]:
+    return json.loads(decrypt(key, base64.b64decode(token), subject))
+
+
+def derive(key: bytes, purpose: str) -> bytes:
+    """A separate 32-byte key for another use of the same subject key (e.g. SSE-C for files)."""
+    return hashlib.sha256(purpose.encode() + b"\x00" + key).digest()
+
+
+class KeyClient:
+    """Fetches subject keys from the privacy service; caches them briefly in memory."""
+
+    def __init__(self, privacy_url: str, service_token: str, ttl: float = 30.0) -> None:
+        self._http = httpx.AsyncClient(
+            base_url=privacy_url, headers={"X-Service-Token": service_token}, timeout=10.0
+        )
+        self._ttl = ttl
+        self._cache: dict[str, tuple[float, bytes]] = {}
+
+    async def _fetch(self, subject: str, create: bool) -> bytes:
+        cached = self._cache.get(subject)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        if create:
+            resp = await self._http.post(f"/internal/keys/{subject}")
+        else:
+            resp = await self._http.get(f"/internal/keys/{subject}")
+        if resp.status_code in (404, 410):
+            raise KeyShredded(subject)
+        resp.raise_for_status()
+        key = base64.b64decode(resp.json()["key"])
+        self._cache[subject] = (time.monotonic() + self._ttl, key)
+        return key
+
+    async def get_or_create(self, subject: str) -> bytes:
+        return await self._fetch(subject, create=True)
+
+    async def get(self, subject: str) -> bytes:
+        """The subject's key; KeyShredded if it was destroyed (or never existed)."""
+        return await self._fetch(subject, create=False)
+
+    def forget(self, subject: str) -> None:
+        self._cache.pop(subject, None)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()

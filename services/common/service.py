@@ -1,0 +1,220 @@
+"""Wiring shared by every service: settings, pool + migrations, broker, outbox relay, consumers,
+health and metrics, all tied to the FastAPI app's lifespan."""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+
+import asyncpg
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from minio import Minio
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from . import db, outbox
+from .consumer import Handler, Subscription, consume
+from .keys import KeyClient
+from .logs import setup_logging
+from .metrics import HTTP_LATENCY, HTTP_REQUESTS
+from .settings import Settings
+from .storage import make_client
+from .topics import Topic, all_topic_names
+
+log = logging.getLogger(__name__)
+
+
+async def ensure_topics(bootstrap: str) -> None:
+    """Create every catalogue topic with its final partition count (idempotent)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(name, num_partitions=parts, replication_factor=1)
+            for name, parts in all_topic_names()
+            if name not in existing
+        ]
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(missing)
+    finally:
+        await admin.close()
+
+
+async def _raw_body(msg: KafkaMessage) -> bytes:
+    """Hand the undecoded bytes to `consume`, which parses (and dead-letters) them itself."""
+    return msg.body
+
+
+class Service:
+    """One service process: `service.consumer(topic)` registers handlers, `create_app` runs it."""
+
+    def __init__(
+        self,
+        name: str,
+        migrations: Path,
+        *,
+        settings: Settings | None = None,
+        uses_s3: bool = False,
+    ) -> None:
+        self.name = name
+        self.settings = settings or Settings(service_name=name)
+        self.migrations = migrations
+        self.uses_s3 = uses_s3
+        self.broker = KafkaBroker(
+            self.settings.kafka_bootstrap_servers,
+            acks="all",
+            client_id=name,
+            request_timeout_ms=15_000,
+            logger=logging.getLogger("faststream"),  # through our JSON formatter
+        )
+        self.subscriptions: list[Subscription] = []
+        self._pool: asyncpg.Pool | None = None
+        self._s3: Minio | None = None
+        self.keys = KeyClient(self.settings.privacy_url, self.settings.service_token)
+        self.started_at = time.time()
+        self._on_start: list[Callable[[], object]] = []
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        assert self._pool is not None, "the service has not started"
+        return self._pool
+
+    @property
+    def s3(self) -> Minio:
+        if self._s3 is None:
+            self._s3 = make_client(self.settings)
+        return self._s3
+
+    def on_start(self, fn: Callable[[], object]) -> Callable[[], object]:
+        """Run `fn` (sync or async) once the pool exists, before consumers start."""
+        self._on_start.append(fn)
+        return fn
+
+    def consumer(
+        self, topic: Topic, *, after_erasure: bool = False
+    ) -> Callable[[Handler], Handler]:
+        """Subscribe a handler `async (event, conn) -> None` in this service's consumer group."""
+        if self.name not in topic.consumers:
+            raise ValueError(f"{self.name} is not a consumer of {topic.name} in the catalogue")
+
+        def register(handler: Handler) -> Handler:
+            sub = Subscription(topic, self.name, handler, after_erasure)
+            self.subscriptions.append(sub)
+
+            async def on_message(body: bytes, msg: KafkaMessage) -> None:
+                await consume(
+                    self.pool,
+                    self.broker,
+                    sub,
+                    msg,
+                    self.settings.consumer_max_attempts,
+                    self.settings.consumer_backoff_seconds,
+                )
+
+            on_message.__name__ = f"{self.name}_{handler.__name__}"
+            self.broker.subscriber(
+                topic.name,
+                group_id=self.name,
+                auto_offset_reset="earliest",  # new groups start at the beginning (STACK.md)
+                ack_policy=AckPolicy.MANUAL,
+                decoder=_raw_body,
+                session_timeout_ms=6_000,
+                heartbeat_interval_ms=1_000,
+            )(on_message)
+            return handler
+
+        return register
+
+    async def health(self) -> dict[str, str]:
+        checks: dict[str, str] = {}
+        try:
+            await self.pool.fetchval("SELECT 1")
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = type(exc).__name__
+        try:
+            ok = await self.broker.ping(timeout=3.0)
+            checks["broker"] = "ok" if ok else "unreachable"
+        except Exception as exc:
+            checks["broker"] = type(exc).__name__
+        if self.uses_s3:
+            try:
+                await asyncio.to_thread(self.s3.list_buckets)
+                checks["object_store"] = "ok"
+            except Exception as exc:
+                checks["object_store"] = type(exc).__name__
+        return checks
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+        setup_logging(self.name)
+        self._pool = await db.create_pool(self.settings.database_url, self.settings.db_pool_max)
+        applied = await db.migrate(self.pool, self.migrations)
+        log.info("migrations applied", extra={"applied": applied})
+        app.state.pool = self.pool
+        app.state.settings = self.settings
+        app.state.service = self
+        for fn in self._on_start:
+            result = fn()
+            if asyncio.iscoroutine(result):
+                await result
+        await ensure_topics(self.settings.kafka_bootstrap_servers)
+        await self.broker.start()
+        relay = asyncio.create_task(
+            outbox.run_relay(self.pool, self.broker, self.settings.outbox_poll_seconds)
+        )
+        log.info("service started", extra={"consumers": [s.topic.name for s in self.subscriptions]})
+        try:
+            yield
+        finally:
+            relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay
+            await self.broker.stop()
+            await self.keys.aclose()
+            await self.pool.close()
+
+    def create_app(self, routers: Sequence[APIRouter] = (), **fastapi_args: object) -> FastAPI:
+        app = FastAPI(title=f"{self.name} service", lifespan=self.lifespan, **fastapi_args)
+        # Settings are needed by dependencies before the lifespan has run in some test clients.
+        app.state.settings = self.settings
+
+        @app.middleware("http")
+        async def measure(request: Request, call_next):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            response = await call_next(request)
+            route = request.scope.get("route")
+            path = getattr(route, "path", "unmatched")  # the template, never the raw URL
+            HTTP_REQUESTS.labels(request.method, path, response.status_code).inc()
+            HTTP_LATENCY.labels(request.method, path).observe(time.perf_counter() - started)
+            return response
+
+        @app.get("/healthz", include_in_schema=False)
+        async def healthz() -> JSONResponse:
+            checks = await self.health()
+            healthy = all(v == "ok" for v in checks.values())
+            return JSONResponse(
+                {
+                    "service": self.name,
+                    "status": "ok" if healthy else "unhealthy",
+                    "checks": checks,
+                },
+                status_code=200 if healthy else 503,
+            )
+
+        @app.get("/metrics", include_in_schema=False)
+        async def metrics() -> Response:
+            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+        for router in routers:
+            app.include_router(router)
+        return app

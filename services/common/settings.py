@@ -1,0 +1,41 @@
+"""Settings every service reads from its environment (12-factor: URLs only)."""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+
+    service_name: str = "unnamed"
+    environment: str = "local"  # "local" relaxes cookie Secure flags; anything else is production
+
+    database_url: str = "postgresql://postgres@127.0.0.1:55432/postgres"
+    db_pool_max: int = 10
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    s3_endpoint: str = "http://127.0.0.1:8333"
+    s3_access_key: str = "devaccess"
+    s3_secret_key: str = "devsecret-local-only"  # noqa: S105 - the local stack only
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    mail_from: str = "Allegro Talent <noreply@allegrotalent.nl>"
+
+    # Shared secret the services present to each other's internal routes.
+    service_token: str = Field(default="", min_length=0)
+    privacy_url: str = "http://127.0.0.1:8005"
+    intake_url: str = "http://127.0.0.1:8001"
+    candidates_url: str = "http://127.0.0.1:8002"
+    crm_url: str = "http://127.0.0.1:8003"
+    documents_url: str = "http://127.0.0.1:8004"
+
+    # Consumer retry policy: attempts in-process, then the dead-letter topic.
+    consumer_max_attempts: int = 3
+    consumer_backoff_seconds: float = 0.2
+    outbox_poll_seconds: float = 0.5
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

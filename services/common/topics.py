@@ -1,0 +1,61 @@
+"""The one topic catalogue: who produces, who consumes, how many partitions.
+
+Partition counts are final: the local broker cannot add partitions later, so choose them here.
+Every consumed topic has a dead-letter topic named `<topic>.dlq`.
+"""
+
+from dataclasses import dataclass
+
+DATA_SERVICES = ("intake", "candidates", "documents", "crm")  # hold personal data
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    producers: tuple[str, ...]
+    consumers: tuple[str, ...]
+    partitions: int = 4
+
+    @property
+    def dlq(self) -> str:
+        return f"{self.name}.dlq"
+
+
+INTAKE_REGISTRATIONS = Topic("intake.registrations", ("intake",), ("candidates", "documents"))
+CANDIDATES_PROFILES = Topic("candidates.profiles", ("candidates",), ("intake",))
+DOCUMENTS_OBJECTS = Topic("documents.objects", ("documents",), ("intake", "candidates"))
+CRM_RELATIONS = Topic("crm.relations", ("crm",), ())
+PRIVACY_REQUESTS = Topic("privacy.requests", ("privacy",), ())
+PRIVACY_ERASURE = Topic("privacy.erasure", ("privacy",), DATA_SERVICES)
+PRIVACY_ERASURE_DONE = Topic("privacy.erasure.done", DATA_SERVICES, ("privacy",))
+PRIVACY_ACCESS = Topic("privacy.access", ("privacy",), DATA_SERVICES)
+PRIVACY_ACCESS_SLICES = Topic("privacy.access.slices", DATA_SERVICES, ("privacy",))
+NOTIFY_EMAIL = Topic("notify.email", ("intake", "privacy"), ("privacy",))
+OPS_AUDIT = Topic("ops.audit", ("gateway", "candidates", "documents", "privacy"), ())
+OPS_HEALTH = Topic("ops.health", (*DATA_SERVICES, "privacy", "gateway"), (), partitions=1)
+OPS_ALERTS = Topic("ops.alerts", ("privacy", "gateway"), (), partitions=1)
+
+CATALOGUE: tuple[Topic, ...] = (
+    INTAKE_REGISTRATIONS,
+    CANDIDATES_PROFILES,
+    DOCUMENTS_OBJECTS,
+    CRM_RELATIONS,
+    PRIVACY_REQUESTS,
+    PRIVACY_ERASURE,
+    PRIVACY_ERASURE_DONE,
+    PRIVACY_ACCESS,
+    PRIVACY_ACCESS_SLICES,
+    NOTIFY_EMAIL,
+    OPS_AUDIT,
+    OPS_HEALTH,
+    OPS_ALERTS,
+)
+
+BY_NAME = {t.name: t for t in CATALOGUE}
+
+
+def all_topic_names() -> list[tuple[str, int]]:
+    """Every topic with its partition count, dead-letter topics included (one partition each)."""
+    names = [(t.name, t.partitions) for t in CATALOGUE]
+    names += [(t.dlq, 1) for t in CATALOGUE if t.consumers]
+    return names

@@ -1,0 +1,5 @@
+"""crm HTTP API."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""documents HTTP API."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

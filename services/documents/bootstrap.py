@@ -1,0 +1,7 @@
+"""The documents service object; handlers register on it, main.py builds the app."""
+
+from pathlib import Path
+
+from services.common.service import Service
+
+service = Service("documents", Path(__file__).parent / "migrations", uses_s3=True)

@@ -1,0 +1,5 @@
+"""Gateway HTTP API."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

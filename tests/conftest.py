@@ -1,0 +1,53 @@
+"""Real infrastructure for the tests, started once per session on free ports.
+
+Endpoints given in the environment (DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS, S3_ENDPOINT,
+SMTP_HOST) are used instead of starting that component, as in `make run`.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devstack.infra import Endpoints, LocalStack, free_ports
+from devstack.services import SERVICES, Platform
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    root = tmp_path_factory.mktemp("stack")
+    local = LocalStack(root, free_ports(), env=os.environ)
+    local.start()
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+@pytest.fixture(scope="session")
+def endpoints(stack: LocalStack) -> Endpoints:
+    return stack.endpoints
+
+
+@pytest.fixture(scope="session")
+def platform(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    root: Path = tmp_path_factory.mktemp("platform")
+    ports = free_ports()
+    # Reuse free_ports' picker for six service ports.
+    candidates = [ports.postgres, ports.kafka, ports.smtp, ports.s3, ports.seaweed_master,
+                  ports.seaweed_filer]
+    plat = Platform(
+        root=root,
+        endpoints=stack.endpoints,
+        ports=dict(zip(SERVICES, candidates, strict=True)),
+        extra_env={
+            "CONSUMER_BACKOFF_SECONDS": "0.05",
+            "OUTBOX_POLL_SECONDS": "0.2",
+        },
+    )
+    plat.start()
+    try:
+        yield plat
+    finally:
+        plat.stop()

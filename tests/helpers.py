@@ -1,0 +1,54 @@
+"""Small helpers shared by the tests."""
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import asyncpg
+
+from devstack.services import Platform, database_url
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+T = TypeVar("T")
+
+
+def example(name: str) -> dict[str, Any]:
+    return json.loads((EXAMPLES / f"{name}.json").read_text())
+
+
+def as_employee(platform: Platform, role: str, user: str = "test-user") -> dict[str, str]:
+    """Headers the gateway sends on behalf of an authenticated employee."""
+    return {
+        "X-Service-Token": platform.env["SERVICE_TOKEN"],
+        "X-Actor-Id": user,
+        "X-Actor-Role": role,
+    }
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]], timeout: float = 30.0, interval: float = 0.2
+) -> T:
+    """Wait until `probe` returns something truthy (or stop raising); return that value."""
+    deadline = time.monotonic() + timeout
+    last: BaseException | None = None
+    while time.monotonic() < deadline:
+        try:
+            value = await probe()
+            if value:
+                return value
+        except (AssertionError, asyncpg.PostgresError) as exc:
+            last = exc
+        await asyncio.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s (last error: {last!r})")
+
+
+async def fetch(platform: Platform, service: str, sql: str, *args: Any) -> list[asyncpg.Record]:
+    """Read a service's own database, as an operator would, to check what it keeps."""
+    conn = await asyncpg.connect(database_url(platform.endpoints.database_url, service))
+    try:
+        return await conn.fetch(sql, *args)
+    finally:
+        await conn.close()
