@@ -655,6 +655,15 @@ class LocalStack:
             # Single node: no peers to drain traffic to, so don't linger 1 s on SIGTERM.
             "-volume.preStopSeconds=0",
         ]
+        # weed leaves its S3/filer unix sockets behind in /tmp on every stop; keep them in
+        # root/run instead when the path fits a unix socket (107 bytes).
+        run = self.root / "run"
+        if len(str(run / f"seaweedfs-filer-{p.seaweed_filer}.sock")) <= 100:
+            run.mkdir(parents=True, exist_ok=True)
+            cmd += [
+                f"-s3.localSocket={run / f'seaweedfs-s3-{p.s3}.sock'}",
+                f"-filer.localSocket={run / f'seaweedfs-filer-{p.seaweed_filer}.sock'}",
+            ]
         env = self._child_env(
             {
                 "AWS_ACCESS_KEY_ID": self._cfg.s3_access_key,

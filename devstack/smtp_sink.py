@@ -27,9 +27,11 @@ class MailDirHandler:
         directory.mkdir(parents=True, exist_ok=True)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        raw = envelope.original_content or b""
-        if isinstance(envelope.content, bytes) and not raw:
-            raw = envelope.content
+        # original_content is the message exactly as received (content may be decoded).
+        raw = envelope.original_content
+        if raw is None:
+            content = envelope.content or b""
+            raw = content.encode() if isinstance(content, str) else content
         # The envelope is not part of the message (Bcc recipients only live there), so keep
         # it as leading headers: tests can then assert who a message was really sent to.
         prefix = (

@@ -6,6 +6,7 @@ the service credential and keep them in memory for a short while.
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 import time
@@ -86,3 +87,21 @@ class KeyClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+
+def normalise(kind: str, value: str) -> str:
+    """Canonical form before hashing, so 'A@B.nl ' and 'a@b.nl' match."""
+    value = value.strip()
+    if kind == "email":
+        return value.lower()
+    if kind == "phone":
+        digits = "".join(ch for ch in value if ch.isdigit())
+        return "31" + digits[1:] if digits.startswith("0") else digits  # 06… == +316…
+    return value.lower()
+
+
+def blind_index(index_key_b64: str, kind: str, value: str) -> str:
+    """Keyed hash of an identifier: lets services match a person without the plaintext."""
+    mac = hmac.new(base64.b64decode(index_key_b64), digestmod=hashlib.sha256)
+    mac.update(f"{kind}:{normalise(kind, value)}".encode())
+    return mac.hexdigest()

@@ -68,6 +68,7 @@ async def run_relay(pool: asyncpg.Pool, broker: KafkaBroker, poll_seconds: float
     """Publish forever: woken by NOTIFY after each commit, polling as a fallback."""
     wake = asyncio.Event()
     listener = await pool.acquire()
+
     def on_notify(*_: object) -> None:
         wake.set()
 

@@ -19,7 +19,7 @@ from faststream.kafka.annotations import KafkaMessage
 from minio import Minio
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from . import db, outbox
+from . import db, errors, outbox
 from .consumer import Handler, Subscription, consume
 from .keys import KeyClient
 from .logs import setup_logging
@@ -187,6 +187,7 @@ class Service:
         app = FastAPI(title=f"{self.name} service", lifespan=self.lifespan, **fastapi_args)
         # Settings are needed by dependencies before the lifespan has run in some test clients.
         app.state.settings = self.settings
+        errors.install(app)
 
         @app.middleware("http")
         async def measure(request: Request, call_next):  # type: ignore[no-untyped-def]

@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     smtp_port: int = 8025
     mail_from: str = "Allegro Talent <noreply@allegrotalent.nl>"
 
+    # Keyed hashes (blind index) of emails and phones, shared so services can match a person
+    # without storing or sending the plaintext identifier.
+    blind_index_key: str = ""
+    mail_dir: str = ""  # local runs: where the SMTP sink writes (for tests and the README)
+
     # Shared secret the services present to each other's internal routes.
     service_token: str = Field(default="", min_length=0)
     privacy_url: str = "http://127.0.0.1:8005"

@@ -25,13 +25,17 @@ INTAKE_REGISTRATIONS = Topic("intake.registrations", ("intake",), ("candidates",
 CANDIDATES_PROFILES = Topic("candidates.profiles", ("candidates",), ("intake",))
 DOCUMENTS_OBJECTS = Topic("documents.objects", ("documents",), ("intake", "candidates"))
 CRM_RELATIONS = Topic("crm.relations", ("crm",), ())
-PRIVACY_REQUESTS = Topic("privacy.requests", ("privacy",), ())
+# Subject-level decisions other services act on: unsubscribed, suppression lifted.
+PRIVACY_REQUESTS = Topic("privacy.requests", ("privacy",), ("candidates", "crm"))
 PRIVACY_ERASURE = Topic("privacy.erasure", ("privacy",), DATA_SERVICES)
 PRIVACY_ERASURE_DONE = Topic("privacy.erasure.done", DATA_SERVICES, ("privacy",))
 PRIVACY_ACCESS = Topic("privacy.access", ("privacy",), DATA_SERVICES)
 PRIVACY_ACCESS_SLICES = Topic("privacy.access.slices", DATA_SERVICES, ("privacy",))
-NOTIFY_EMAIL = Topic("notify.email", ("intake", "privacy"), ("privacy",))
-OPS_AUDIT = Topic("ops.audit", ("gateway", "candidates", "documents", "privacy"), ())
+PRIVACY_RECTIFICATION = Topic("privacy.rectification", ("privacy",), ("candidates", "crm"))
+PRIVACY_RECTIFICATION_DONE = Topic(
+    "privacy.rectification.done", ("candidates", "crm"), ("privacy",)
+)
+OPS_AUDIT = Topic("ops.audit", ("gateway", "candidates", "documents", "privacy"), ("gateway",))
 OPS_HEALTH = Topic("ops.health", (*DATA_SERVICES, "privacy", "gateway"), (), partitions=1)
 OPS_ALERTS = Topic("ops.alerts", ("privacy", "gateway"), (), partitions=1)
 
@@ -45,7 +49,8 @@ CATALOGUE: tuple[Topic, ...] = (
     PRIVACY_ERASURE_DONE,
     PRIVACY_ACCESS,
     PRIVACY_ACCESS_SLICES,
-    NOTIFY_EMAIL,
+    PRIVACY_RECTIFICATION,
+    PRIVACY_RECTIFICATION_DONE,
     OPS_AUDIT,
     OPS_HEALTH,
     OPS_ALERTS,

@@ -1,0 +1,27 @@
+"""One shape for invalid input, in every service: 422 with the fields named, input not echoed."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+
+def field_errors(errors: Sequence[Any], prefix: tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """pydantic errors as [{"field": "address.postcode", "message": "..."}]."""
+    out = []
+    for err in errors:
+        loc = [str(p) for p in (*prefix, *err.get("loc", ())) if p not in ("body", "query", "path")]
+        out.append({"field": ".".join(loc) or "request", "message": err.get("msg", "invalid")})
+    return out
+
+
+def invalid(errors: list[dict[str, str]], detail: str = "the request is not valid") -> JSONResponse:
+    return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def on_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return invalid(field_errors(exc.errors()))
