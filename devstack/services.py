@@ -112,8 +112,17 @@ class Platform:
         logs.mkdir(parents=True, exist_ok=True)
         with open(logs / f"{name}.log", "ab") as log:  # the child keeps its own copy
             self.procs[name] = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", f"services.{name}.main:app",
-                 "--host", "127.0.0.1", "--port", str(self.ports[name]), "--no-access-log"],
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    f"services.{name}.main:app",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.ports[name]),
+                    "--no-access-log",
+                ],
                 env=self.service_env(name),
                 stdout=log,
                 stderr=subprocess.STDOUT,

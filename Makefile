@@ -1,0 +1,45 @@
+# Talent data platform. `make run` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run stop test test-fast lint format bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start PostgreSQL, S3, Kafka, an SMTP sink and every service (Ctrl-C or `make stop` ends it).
+run: install
+	$(PY) -m devstack run
+
+stop:
+	$(PY) -m devstack stop
+
+## The whole suite on the real stack (browser tests need Chromium: installed if missing).
+test: install
+	scripts/ensure-chromium
+	scripts/pytest-strict $(PY) -m pytest -q -p no:cacheprovider
+
+## Everything but the browser tests.
+test-fast: install
+	scripts/pytest-strict $(PY) -m pytest -q -p no:cacheprovider -m "not browser"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## Load the local stack and write bench-report.json.
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
