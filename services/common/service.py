@@ -6,7 +6,9 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -21,14 +23,16 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from . import db, errors, outbox
 from .consumer import Handler, Subscription, consume
+from .envelope import Envelope
 from .keys import KeyClient
 from .logs import setup_logging
-from .metrics import HTTP_LATENCY, HTTP_REQUESTS
+from .metrics import CONSUMER_LAG, HTTP_LATENCY, HTTP_REQUESTS, OUTBOX_BACKLOG
 from .settings import Settings
 from .storage import make_client
-from .topics import Topic, all_topic_names
+from .topics import OPS_HEALTH, Topic, all_topic_names
 
 log = logging.getLogger(__name__)
+VERSION = version("talent-platform")
 
 
 async def ensure_topics(bootstrap: str) -> None:
@@ -77,6 +81,7 @@ class Service:
             logger=logging.getLogger("faststream"),  # through our JSON formatter
         )
         self.subscriptions: list[Subscription] = []
+        self._kafka_subscribers: dict[str, Any] = {}
         self._pool: asyncpg.Pool | None = None
         self._s3: Minio | None = None
         self.keys = KeyClient(self.settings.privacy_url, self.settings.service_token)
@@ -121,7 +126,7 @@ class Service:
                 )
 
             on_message.__name__ = f"{self.name}_{handler.__name__}"
-            self.broker.subscriber(
+            self._kafka_subscribers[topic.name] = self.broker.subscriber(
                 topic.name,
                 group_id=self.name,
                 auto_offset_reset="earliest",  # new groups start at the beginning (STACK.md)
@@ -133,6 +138,47 @@ class Service:
             return handler
 
         return register
+
+    async def consumer_lag(self) -> dict[str, int]:
+        """Messages behind the high-watermark, per consumed topic (from fetch responses, which
+        the local broker reports correctly, unlike end_offsets)."""
+        lag: dict[str, int] = {}
+        for topic, sub in self._kafka_subscribers.items():
+            consumer = getattr(sub, "consumer", None)
+            if consumer is None:
+                continue
+            total = 0
+            for tp in consumer.assignment():
+                high = consumer.highwater(tp)
+                if high is None:
+                    continue
+                behind = max(0, high - await consumer.position(tp))
+                CONSUMER_LAG.labels(topic, str(tp.partition)).set(behind)
+                total += behind
+            lag[topic] = total
+        return lag
+
+    async def heartbeat(self) -> None:
+        """Publish this instance's vital signs on ops.health every `heartbeat_seconds`."""
+        while True:
+            await asyncio.sleep(self.settings.heartbeat_seconds)
+            try:
+                backlog = await outbox.backlog(self.pool)
+                OUTBOX_BACKLOG.set(backlog)
+                beat = Envelope(
+                    type="service.heartbeat",
+                    source=self.name,
+                    data={
+                        "service": self.name,
+                        "version": VERSION,
+                        "uptime_seconds": round(time.time() - self.started_at),
+                        "consumer_lag": await self.consumer_lag(),
+                        "outbox_backlog": backlog,
+                    },
+                )
+                await self.broker.publish(beat.to_bytes(), OPS_HEALTH.name, key=self.name.encode())
+            except Exception as exc:  # a missed heartbeat is itself the signal; keep beating
+                log.warning("heartbeat failed", extra={"error": type(exc).__name__})
 
     async def health(self) -> dict[str, str]:
         checks: dict[str, str] = {}
@@ -172,13 +218,15 @@ class Service:
         relay = asyncio.create_task(
             outbox.run_relay(self.pool, self.broker, self.settings.outbox_poll_seconds)
         )
+        beat = asyncio.create_task(self.heartbeat())
         log.info("service started", extra={"consumers": [s.topic.name for s in self.subscriptions]})
         try:
             yield
         finally:
-            relay.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay
+            for task in (relay, beat):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await self.broker.stop()
             await self.keys.aclose()
             await self.pool.close()

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     consumer_max_attempts: int = 3
     consumer_backoff_seconds: float = 0.2
     outbox_poll_seconds: float = 0.5
+    heartbeat_seconds: float = 10.0
 
 
 @lru_cache
