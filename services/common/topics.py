@@ -21,7 +21,9 @@ class Topic:
         return f"{self.name}.dlq"
 
 
-INTAKE_REGISTRATIONS = Topic("intake.registrations", ("intake",), ("candidates", "documents"))
+INTAKE_REGISTRATIONS = Topic(
+    "intake.registrations", ("intake",), ("candidates", "documents", "privacy")
+)
 CANDIDATES_PROFILES = Topic("candidates.profiles", ("candidates",), ("intake",))
 DOCUMENTS_OBJECTS = Topic("documents.objects", ("documents",), ("intake", "candidates"))
 CRM_RELATIONS = Topic("crm.relations", ("crm",), ())
@@ -37,6 +39,8 @@ PRIVACY_RECTIFICATION_DONE = Topic(
 )
 OPS_AUDIT = Topic("ops.audit", ("gateway", "candidates", "documents", "privacy"), ("gateway",))
 OPS_HEALTH = Topic("ops.health", (*DATA_SERVICES, "privacy", "gateway"), (), partitions=1)
+# Operators' decisions on dead letters (replayed, discarded): the dead-letter topics are immutable.
+OPS_DEADLETTERS = Topic("ops.deadletters", ("ops",), (), partitions=1)
 OPS_ALERTS = Topic("ops.alerts", ("privacy", "gateway"), (), partitions=1)
 
 CATALOGUE: tuple[Topic, ...] = (
@@ -54,6 +58,7 @@ CATALOGUE: tuple[Topic, ...] = (
     OPS_AUDIT,
     OPS_HEALTH,
     OPS_ALERTS,
+    OPS_DEADLETTERS,
 )
 
 BY_NAME = {t.name: t for t in CATALOGUE}

@@ -15,7 +15,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from fastapi import FastAPI
 
-from services.common import outbox
+from services.common import deadletters, outbox
 from services.common.envelope import Envelope, new_id
 from services.common.service import Service
 from services.common.settings import Settings
@@ -52,13 +52,14 @@ async def kit(endpoints, tmp_path: Path):
 
     @service.consumer(topic)
     async def record_effect(event: Envelope, conn: asyncpg.Connection) -> None:
-        if event.data.get("poison"):
+        if event.data.get("poison") and not service.fixed:  # type: ignore[attr-defined]
             raise RuntimeError("this handler can never process this event")
         await conn.execute(
             "INSERT INTO effects(event_id, note) VALUES ($1, $2)", event.id, event.data["note"]
         )
 
     service.topic = topic  # type: ignore[attr-defined]
+    service.fixed = False  # type: ignore[attr-defined]  # flipped by a test to "deploy a fix"
     yield service
     with contextlib.suppress(Exception):
         await service.pool.close()
@@ -170,3 +171,43 @@ def test_envelope_json_shape_matches_the_design():
     body = json.loads(ev.to_bytes())
     assert set(body) == {"id", "type", "source", "time", "subject", "correlation_id", "data",
                          "sealed", "schema"}
+
+
+async def test_dead_letter_replayed_after_the_fix_has_exactly_one_effect(kit, endpoints):
+    poison = event("processed once, after the fix", poison=True)
+    async with running(kit):
+        await publish_raw(endpoints.kafka_bootstrap, kit.topic.name, [poison.to_bytes()], b"s-1")
+        letters = await eventually(
+            lambda: deadletters.list_letters(endpoints.kafka_bootstrap, kit.topic.dlq)
+        )
+        assert [(d.status, d.event_id) for d in letters] == [("pending", poison.id)]
+        assert await effects(kit) == []
+
+        kit.fixed = True
+        replayed = await deadletters.replay(endpoints.kafka_bootstrap, kit.topic.dlq, None, "t")
+        assert replayed == 1
+        await eventually(lambda: _has(kit, poison.id))
+        # Replaying it again (on purpose, by offset) goes through the inbox: no second effect.
+        await deadletters.replay(endpoints.kafka_bootstrap, kit.topic.dlq, letters[0].offset, "t")
+        marker = event("after the second replay")
+        await publish_raw(endpoints.kafka_bootstrap, kit.topic.name, [marker.to_bytes()], b"s-1")
+        rows = await eventually(lambda: _has(kit, marker.id))
+    assert [r["note"] for r in rows] == ["processed once, after the fix", "after the second replay"]
+    letters = await deadletters.list_letters(endpoints.kafka_bootstrap, kit.topic.dlq)
+    assert [d.status for d in letters] == ["replayed"]
+    assert await deadletters.replay(endpoints.kafka_bootstrap, kit.topic.dlq, None, "t") == 0
+
+
+async def test_discarding_a_dead_letter_needs_a_reason_and_is_recorded(kit, endpoints):
+    async with running(kit):
+        await publish_raw(endpoints.kafka_bootstrap, kit.topic.name, [b"garbage"], b"s-1")
+        letters = await eventually(
+            lambda: deadletters.list_letters(endpoints.kafka_bootstrap, kit.topic.dlq)
+        )
+    with pytest.raises(ValueError):
+        await deadletters.discard(endpoints.kafka_bootstrap, kit.topic.dlq, letters[0].offset,
+                                  "t", "  ")
+    await deadletters.discard(endpoints.kafka_bootstrap, kit.topic.dlq, letters[0].offset, "t",
+                              "not an event; sent by a misconfigured test producer")
+    letters = await deadletters.list_letters(endpoints.kafka_bootstrap, kit.topic.dlq)
+    assert [d.status for d in letters] == ["discarded"]
