@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from faststream import AckPolicy
@@ -29,28 +27,10 @@ from .logs import setup_logging
 from .metrics import CONSUMER_LAG, HTTP_LATENCY, HTTP_REQUESTS, OUTBOX_BACKLOG
 from .settings import Settings
 from .storage import make_client
-from .topics import OPS_HEALTH, Topic, all_topic_names
+from .topics import OPS_HEALTH, Topic, ensure_topics
 
 log = logging.getLogger(__name__)
 VERSION = version("talent-platform")
-
-
-async def ensure_topics(bootstrap: str) -> None:
-    """Create every catalogue topic with its final partition count (idempotent)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        missing = [
-            NewTopic(name, num_partitions=parts, replication_factor=1)
-            for name, parts in all_topic_names()
-            if name not in existing
-        ]
-        if missing:
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(missing)
-    finally:
-        await admin.close()
 
 
 async def _raw_body(msg: KafkaMessage) -> bytes:
@@ -213,7 +193,7 @@ class Service:
             result = fn()
             if asyncio.iscoroutine(result):
                 await result
-        await ensure_topics(self.settings.kafka_bootstrap_servers)
+        await ensure_topics(self.settings.kafka_bootstrap_servers, self.settings.topic_replication)
         await self.broker.start()
         relay = asyncio.create_task(
             outbox.run_relay(self.pool, self.broker, self.settings.outbox_poll_seconds)

@@ -15,6 +15,7 @@ class Settings(BaseSettings):
     database_url: str = "postgresql://postgres@127.0.0.1:55432/postgres"
     db_pool_max: int = 10
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    topic_replication: int = 1  # production: 3 (deploy/)
     s3_endpoint: str = "http://127.0.0.1:8333"
     s3_access_key: str = "devaccess"
     s3_secret_key: str = "devsecret-local-only"  # noqa: S105 - the local stack only

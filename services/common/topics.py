@@ -4,7 +4,13 @@ Partition counts are final: the local broker cannot add partitions later, so cho
 Every consumed topic has a dead-letter topic named `<topic>.dlq`.
 """
 
+import argparse
+import asyncio
+import contextlib
 from dataclasses import dataclass
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
 
 DATA_SERVICES = ("intake", "candidates", "documents", "crm")  # hold personal data
 
@@ -69,3 +75,32 @@ def all_topic_names() -> list[tuple[str, int]]:
     names = [(t.name, t.partitions) for t in CATALOGUE]
     names += [(t.dlq, 1) for t in CATALOGUE if t.consumers]
     return names
+
+
+async def ensure_topics(bootstrap: str, replication: int = 1) -> list[str]:
+    """Create every catalogue topic with its final partition count; returns those created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(name, num_partitions=parts, replication_factor=replication)
+            for name, parts in all_topic_names()
+            if name not in existing
+        ]
+        if missing:
+            # Another instance may create them at the same moment.
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(missing)
+        return [t.name for t in missing]
+    finally:
+        await admin.close()
+
+
+if __name__ == "__main__":  # `python -m services.common.topics` (deploy/: the topic-init job)
+    parser = argparse.ArgumentParser(prog="python -m services.common.topics")
+    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("--replication", type=int, default=1)
+    args = parser.parse_args()
+    created = asyncio.run(ensure_topics(args.bootstrap, args.replication))
+    print(f"created {len(created)} topics; {len(all_topic_names())} in the catalogue")
