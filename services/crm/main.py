@@ -3,4 +3,4 @@
 from . import api, handlers  # noqa: F401  (handlers register their consumers on import)
 from .bootstrap import service
 
-app = service.create_app([api.router])
+app = service.create_app([api.router, api.internal])
