@@ -1,0 +1,280 @@
+"""`make bench`: start the stack on free ports, load it, write bench-report.json.
+
+Each measurement is independent: one that cannot run (a flow not built yet, an error) is
+reported with its error and the others still run. Progress goes to stderr.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform as host
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench.stats import load, say, summary
+from devstack.infra import LocalStack, free_ports
+from devstack.services import SERVICES, Platform, database_url
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "registration-accepted.json"
+
+
+def fake_cv(size: int = 100 * 1024) -> bytes:
+    """A valid PDF padded to `size` bytes with a text stream (what a CV looks like to us)."""
+    text = b"BT /F1 12 Tf 72 712 Td (Curriculum vitae management assistant) Tj ET"
+    pad = b"%" + b"x" * 1000 + b"\n"
+    body = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    body += b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    body += b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n"
+    body += b"4 0 obj<</Length %d>>stream\n" % len(text) + text + b"\nendstream endobj\n"
+    while len(body) < size - 64:
+        body += pad
+    return body + b"trailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+class MemorySampler:
+    """Peak resident memory of the whole stack (every process of ours and its children)."""
+
+    def __init__(self, pids: Callable[[], list[int]]) -> None:
+        self.pids = pids
+        self.peak_mib = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _tree(self, pid: int) -> list[int]:
+        out = [pid]
+        try:
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return out
+        for child in children:
+            out += self._tree(int(child))
+        return out
+
+    def _rss(self, pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            total = sum(self._rss(p) for root in self.pids() for p in self._tree(root))
+            self.peak_mib = max(self.peak_mib, total / 1024)
+
+    def __enter__(self) -> "MemorySampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def start_ceiling(plat: Platform) -> tuple[subprocess.Popen[bytes], str]:
+    """The bare endpoints in their own uvicorn process against the same infrastructure."""
+    port = free_ports().kafka
+    env = plat.service_env("intake") | {
+        "DATABASE_URL": database_url(plat.endpoints.database_url, "intake")
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.ceiling:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.post(f"{url}/ceiling/json", json={}, timeout=2)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    return proc, url
+
+
+async def bench_ceiling(plat: Platform, n: int, concurrency: int) -> dict[str, Any]:
+    proc, url = await asyncio.to_thread(start_ceiling, plat)
+    try:
+        cv = fake_cv()
+        reg = EXAMPLE.read_text()
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+
+            async def multipart(i: int) -> None:
+                r = await client.post(
+                    "/ceiling/registrations",
+                    data={"registration": reg},
+                    files={"cv": ("cv.pdf", cv, "application/pdf")},
+                )
+                r.raise_for_status()
+
+            async def plain(i: int) -> None:
+                r = await client.post("/ceiling/json", json={"n": i, "name": "bench"})
+                r.raise_for_status()
+
+            say(f"ceiling: {n} multipart registrations with a 100 KB CV")
+            lat, elapsed, err = await load(multipart, n, concurrency)
+            multipart_result = summary(lat, elapsed, err)
+            say(f"ceiling: {n} single-insert JSON requests")
+            lat, elapsed, err = await load(plain, n, concurrency)
+            return {
+                "multipart_s3_insert": multipart_result,
+                "json_single_insert": summary(lat, elapsed, err),
+            }
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+async def bench_intake(plat: Platform, n: int, concurrency: int) -> dict[str, Any]:
+    """202 -> profile and documents stored, intake empty: per-registration completion times."""
+    cv = fake_cv()
+    base = json.loads(EXAMPLE.read_text())
+    run = os.urandom(3).hex()
+    submitted: dict[str, float] = {}
+    accepted_lat: list[float] = []
+    errors = 0
+    sem = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient(base_url=plat.url("gateway"), timeout=60) as client:
+
+        async def one(i: int) -> None:
+            nonlocal errors
+            reg = base | {"email": f"bench.{run}.{i}@example.nl", "phone": f"+31 6 {i:08d}"}
+            async with sem:
+                started = time.perf_counter()
+                r = await client.post(
+                    "/api/intake/registrations",
+                    data={"registration": json.dumps(reg)},
+                    files={"cv": ("cv.pdf", cv, "application/pdf")},
+                    headers={
+                        "X-Forwarded-For": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}"
+                    },
+                )
+            if r.status_code != 202:
+                errors += 1
+                return
+            accepted_lat.append(time.perf_counter() - started)
+            submitted[r.json()["id"]] = started
+
+        say(f"intake: {n} registrations through the gateway, then waiting for the hand-off")
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(n)))
+        done: dict[str, float] = {}
+        conn = await asyncpg.connect(database_url(plat.endpoints.database_url, "intake"))
+        try:
+            deadline = time.perf_counter() + max(60, n)
+            while len(done) < len(submitted) and time.perf_counter() < deadline:
+                left = {str(r["id"]) for r in await conn.fetch("SELECT id FROM registrations")}
+                now = time.perf_counter()
+                for reg_id in submitted:
+                    if reg_id not in left and reg_id not in done:
+                        done[reg_id] = now
+                await asyncio.sleep(0.05)
+        finally:
+            await conn.close()
+        end_to_end = [done[r] - submitted[r] for r in done]
+        wall = (max(done.values()) - t0) if done else 0
+        return {
+            "accepted_202": summary(accepted_lat, time.perf_counter() - t0, errors),
+            "end_to_end": summary(end_to_end, wall)
+            | {"completed": len(done), "not_completed": len(submitted) - len(done)},
+        }
+
+
+async def measure(name: str, report: dict[str, Any], coro: Awaitable[dict[str, Any]]) -> None:
+    started = time.perf_counter()
+    try:
+        report[name] = await coro
+    except Exception as exc:  # one failed measurement must not hide the others
+        report[name] = {"error": f"{type(exc).__name__}: {exc}"[:500]}
+    report[name]["seconds"] = round(time.perf_counter() - started, 1)
+    say(f"{name}: {json.dumps(report[name])}")
+
+
+async def run_all(plat: Platform, args: argparse.Namespace, report: dict[str, Any]) -> None:
+    from bench import flows  # the privacy and search measurements
+
+    await measure("ceiling", report, bench_ceiling(plat, args.n, args.concurrency))
+    await measure("intake_pipeline", report, bench_intake(plat, args.n, args.concurrency))
+    ceiling = report["ceiling"].get("multipart_s3_insert", {}).get("rate_per_s")
+    pipeline = report["intake_pipeline"].get("end_to_end", {}).get("rate_per_s")
+    if ceiling and pipeline:
+        report["intake_pipeline"]["fraction_of_ceiling"] = round(pipeline / ceiling, 2)
+        report["intake_pipeline"]["goal_half_of_ceiling_met"] = pipeline >= ceiling / 2
+    await flows.run(plat, args, report, measure, say)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--n", type=int, default=400, help="requests per load test")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--candidates", type=int, default=100_000, help="store size for search/erasure"
+    )
+    parser.add_argument("--out", type=Path, default=Path("bench-report.json"))
+    args = parser.parse_args()
+
+    report: dict[str, Any] = {
+        "machine": {"cores": os.cpu_count(), "python": host.python_version()},
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "parameters": {"n": args.n, "concurrency": args.concurrency, "candidates": args.candidates},
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        root = Path(tmp)
+        say("starting the stack on free ports")
+        stack = LocalStack(root / "stack", free_ports(), env={})
+        endpoints = stack.start()
+        spare = free_ports()
+        ports = [
+            spare.postgres,
+            spare.kafka,
+            spare.smtp,
+            spare.s3,
+            spare.seaweed_master,
+            spare.seaweed_filer,
+        ]
+        plat = Platform(
+            root=root / "platform",
+            endpoints=endpoints,
+            ports=dict(zip(SERVICES, ports, strict=True)),
+            extra_env={"RATE_LIMIT_PER_MINUTE": "1000000"},
+        )
+        try:
+            plat.start()
+            pids = lambda: list(stack.pids().values()) + [p.pid for p in plat.procs.values()]  # noqa: E731
+            with MemorySampler(pids) as memory:
+                asyncio.run(run_all(plat, args, report))
+            report["peak_memory_mib"] = round(memory.peak_mib)
+        finally:
+            plat.stop()
+            stack.stop()
+    args.out.write_text(json.dumps(report, indent=2))
+    say(f"report written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Search, forget-me and access-export measurements (run by `python -m bench`)."""
+
+import argparse
+import asyncio
+import importlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from devstack.services import Platform, database_url
+
+from .stats import pct
+
+
+def officer(plat: Platform) -> dict[str, str]:
+    return {
+        "X-Service-Token": plat.env["SERVICE_TOKEN"],
+        "X-Actor-Id": "bench",
+        "X-Actor-Role": "privacy_officer",
+    }
+
+
+async def timed_requests(
+    plat: Platform, kind: str, subjects: list[str], per_second: float, give_up_after: float
+) -> dict[str, Any]:
+    """File one request per subject at `per_second`; latency from filing to `complete`."""
+    latencies: list[float] = []
+    failed = 0
+    async with httpx.AsyncClient(
+        base_url=plat.url("privacy"), headers=officer(plat), timeout=30
+    ) as client:
+
+        async def one(subject: str) -> None:
+            nonlocal failed
+            started = time.perf_counter()
+            r = await client.post(
+                "/api/privacy/requests", json={"type": kind, "subject": {"candidate_id": subject}}
+            )
+            if r.status_code >= 300:
+                failed += 1
+                return
+            request_id = r.json()["id"]
+            deadline = started + give_up_after
+            while time.perf_counter() < deadline:
+                status = (await client.get(f"/api/privacy/requests/{request_id}")).json()
+                if status["status"] == "complete":
+                    latencies.append(time.perf_counter() - started)
+                    return
+                if status["status"] == "error":
+                    break
+                await asyncio.sleep(0.02)
+            failed += 1
+
+        tasks = []
+        for subject in subjects:
+            tasks.append(asyncio.create_task(one(subject)))
+            await asyncio.sleep(1 / per_second)
+        await asyncio.gather(*tasks)
+    return {
+        "requests": len(subjects),
+        "failed": failed,
+        "p50_ms": pct(latencies, 50),
+        "p99_ms": pct(latencies, 99),
+    }
+
+
+async def run(
+    plat: Platform,
+    args: argparse.Namespace,
+    report: dict[str, Any],
+    measure: Callable,
+    say: Callable[[str], None],
+) -> None:
+    search = importlib.import_module("bench.search_bench")
+    dsn = database_url(plat.endpoints.database_url, "candidates")
+    say(f"loading {args.candidates} generated candidates")
+    ids: list[str] = await search.load_candidates(dsn, args.candidates)
+    await measure("search", report, search.measure(plat.url("candidates"), recruiter(plat)))
+    report["search"]["goal_p95_under_50ms"] = (report["search"].get("p95_ms") or 1e9) < 50
+
+    victims = ids[: min(100, len(ids))]
+    await measure("forget_me", report, timed_requests(plat, "erasure", victims, 10, 30))
+    report["forget_me"]["goal_p99_under_1s"] = (report["forget_me"].get("p99_ms") or 1e9) < 1000
+    readers = ids[-20:]
+    await measure("access_export", report, timed_requests(plat, "access", readers, 2, 30))
+    report["access_export"]["goal_p99_under_3s"] = (
+        report["access_export"].get("p99_ms") or 1e9
+    ) < 3000
+
+
+def recruiter(plat: Platform) -> dict[str, str]:
+    return {
+        "X-Service-Token": plat.env["SERVICE_TOKEN"],
+        "X-Actor-Id": "bench",
+        "X-Actor-Role": "recruiter",
+    }
