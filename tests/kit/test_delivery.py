@@ -86,8 +86,9 @@ async def publish_raw(bootstrap: str, topic: str, payloads: list[bytes], key: by
 
 
 def event(note: str, **data) -> Envelope:
-    return Envelope(type="kittest.happened", source="kittest", subject="s-1",
-                    data={"note": note, **data})
+    return Envelope(
+        type="kittest.happened", source="kittest", subject="s-1", data={"note": note, **data}
+    )
 
 
 async def test_event_committed_before_a_crash_is_published_after_restart(kit, endpoints):
@@ -149,8 +150,13 @@ async def test_poison_message_goes_to_dead_letters_and_the_partition_moves_on(ki
 
 
 async def read_all(bootstrap: str, topic: str, expected: int, timeout: float = 20.0) -> list:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
     await consumer.start()
     out: list = []
     try:
@@ -169,8 +175,17 @@ async def read_all(bootstrap: str, topic: str, expected: int, timeout: float = 2
 def test_envelope_json_shape_matches_the_design():
     ev = event("x")
     body = json.loads(ev.to_bytes())
-    assert set(body) == {"id", "type", "source", "time", "subject", "correlation_id", "data",
-                         "sealed", "schema"}
+    assert set(body) == {
+        "id",
+        "type",
+        "source",
+        "time",
+        "subject",
+        "correlation_id",
+        "data",
+        "sealed",
+        "schema",
+    }
 
 
 async def test_dead_letter_replayed_after_the_fix_has_exactly_one_effect(kit, endpoints):
@@ -205,9 +220,15 @@ async def test_discarding_a_dead_letter_needs_a_reason_and_is_recorded(kit, endp
             lambda: deadletters.list_letters(endpoints.kafka_bootstrap, kit.topic.dlq)
         )
     with pytest.raises(ValueError):
-        await deadletters.discard(endpoints.kafka_bootstrap, kit.topic.dlq, letters[0].offset,
-                                  "t", "  ")
-    await deadletters.discard(endpoints.kafka_bootstrap, kit.topic.dlq, letters[0].offset, "t",
-                              "not an event; sent by a misconfigured test producer")
+        await deadletters.discard(
+            endpoints.kafka_bootstrap, kit.topic.dlq, letters[0].offset, "t", "  "
+        )
+    await deadletters.discard(
+        endpoints.kafka_bootstrap,
+        kit.topic.dlq,
+        letters[0].offset,
+        "t",
+        "not an event; sent by a misconfigured test producer",
+    )
     letters = await deadletters.list_letters(endpoints.kafka_bootstrap, kit.topic.dlq)
     assert [d.status for d in letters] == ["discarded"]
