@@ -1,49 +1,84 @@
-"""Privacy HTTP API: data-subject requests (via the gateway) and the internal key service."""
+"""Privacy HTTP API: data-subject requests for the privacy officer (via the gateway), the
+verification scan, and the internal key and suppression services."""
 
 import base64
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
+from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Depends, HTTPException, Request
-from pydantic import BaseModel, EmailStr, Field, model_validator
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from services.common import outbox
 from services.common.auth import Actor, require_service, role
 from services.common.db import db_conn
-from services.common.envelope import Envelope, new_id
-from services.common.topics import DATA_SERVICES, PRIVACY_ERASURE
+from services.common.envelope import new_id
+from services.common.keys import blind_index
 
-from . import domain, keystore, store
+from . import domain, exports, housekeeping, keystore, saga, scan, store, subjects
+from .bootstrap import service, settings
 
-router = APIRouter()
+router = APIRouter(prefix="/api/privacy")
 internal = APIRouter(prefix="/internal", dependencies=[Depends(require_service)])
+officer = role("privacy_officer", "admin")
+
+RequestType = Literal["access", "rectification", "erasure", "unsubscribe"]
+HASH = r"^[0-9a-f]{64}$"
 
 
 class SubjectRef(BaseModel):
-    email: EmailStr | None = None
-    candidate_id: str | None = Field(default=None, max_length=64)
-    contact_id: str | None = Field(default=None, max_length=64)
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()./-]{6,32}$")
+    candidate_id: UUID | None = None
+    contact_id: UUID | None = None
 
     @model_validator(mode="after")
-    def exactly_one(self) -> "SubjectRef":
-        given = [v for v in (self.email, self.candidate_id, self.contact_id) if v]
-        if len(given) != 1:
-            raise ValueError("give exactly one of email, candidate_id, contact_id")
+    def one_person(self) -> "SubjectRef":
+        """An id, or an email to look the person up by; an email next to an id is kept (as a
+        keyed hash) so the person is suppressed under it as well."""
+        if self.candidate_id and self.contact_id:
+            raise ValueError("give candidate_id or contact_id, not both")
+        if not (self.email or self.candidate_id or self.contact_id):
+            raise ValueError("give one of email, candidate_id, contact_id")
         return self
 
 
 class RequestIn(BaseModel):
-    type: Literal["access", "rectification", "erasure", "unsubscribe"]
+    model_config = ConfigDict(extra="forbid")
+    type: RequestType
     subject: SubjectRef
+    # Rectification: {"field.path": new value}; applied by the service owning the record.
+    changes: dict[str, Any] | None = Field(default=None, max_length=50)
+
+    @model_validator(mode="after")
+    def changes_for_rectification(self) -> "RequestIn":
+        if self.type == "rectification":
+            if not self.changes:
+                raise ValueError("a rectification needs changes")
+            if any(len(k) > 100 for k in self.changes) or len(json.dumps(self.changes)) > 20_000:
+                raise ValueError("changes are too large")
+        elif self.changes:
+            raise ValueError("changes belong to a rectification only")
+        return self
 
 
 class ProgressOut(BaseModel):
     service: str
     status: str
+    sent_at: datetime
     done_at: datetime | None
-    deleted: dict[str, Any] | None = None
+    attempts: int
+    result: dict[str, Any] | None = None
+
+
+class EventOut(BaseModel):
+    at: datetime
+    status: str
+    actor: str
+    note: str | None
 
 
 class RequestOut(BaseModel):
@@ -51,12 +86,21 @@ class RequestOut(BaseModel):
     type: str
     status: str
     due_at: str
+    days_left: int
     received_at: datetime
     completed_at: datetime | None
+    subject_kind: str
+    subject: str | None
+    channel: str
+    extended_days: int
+    note: str | None
+    error: str | None
+    linked_requests: int
     progress: list[ProgressOut] = []
+    history: list[EventOut] = []
 
 
-async def _request_out(conn: asyncpg.Connection, request_id: str) -> RequestOut:
+async def request_out(conn: asyncpg.Connection, request_id: str) -> RequestOut:
     row = await store.get_request(conn, request_id)
     if row is None:
         raise HTTPException(status_code=404, detail="no such request")
@@ -64,85 +108,312 @@ async def _request_out(conn: asyncpg.Connection, request_id: str) -> RequestOut:
         ProgressOut(
             service=p["service"],
             status=p["status"],
+            sent_at=p["sent_at"],
             done_at=p["done_at"],
-            deleted=json.loads(p["counts"]) if p["counts"] else None,
+            attempts=p["attempts"],
+            result=json.loads(p["counts"]) if p["counts"] else None,
         )
         for p in await store.get_progress(conn, request_id)
     ]
+    history = [EventOut(**dict(e)) for e in await store.get_events(conn, request_id)]
     return RequestOut(
         id=str(row["id"]),
         type=row["type"],
         status=row["status"],
         due_at=row["due_on"].isoformat(),
+        days_left=domain.working_days_left(date.today(), row["due_on"]),
         received_at=row["received_at"],
         completed_at=row["completed_at"],
+        subject_kind=row["subject_kind"],
+        subject=row["subject"],
+        channel=row["channel"],
+        extended_days=row["extended_days"],
+        note=row["note"],
+        error=row["error"],
+        linked_requests=await store.count_links(conn, request_id),
         progress=progress,
+        history=history,
     )
 
 
-@router.post("/api/privacy/requests", status_code=201, response_model=RequestOut)
+def email_hash(email: str) -> str:
+    return blind_index(settings.blind_index_key, "email", email)
+
+
+def phone_hash(phone: str) -> str:
+    return blind_index(settings.blind_index_key, "phone", phone)
+
+
+@router.post("/requests", status_code=201, response_model=RequestOut)
 async def create_request(
     body: RequestIn,
-    who: Actor = Depends(role("privacy_officer", "admin")),
+    who: Actor = Depends(officer),
     conn: asyncpg.Connection = Depends(db_conn),
-) -> RequestOut:
+) -> RequestOut | JSONResponse:
+    """Recorded by the officer on the person's behalf (the statement's route is an email)."""
+    ref = body.subject
+    e_hash = email_hash(ref.email) if ref.email else None
+    subject = str(ref.candidate_id or ref.contact_id or "") or None
+    kind = "candidate" if ref.candidate_id else "contact" if ref.contact_id else "email"
+    if e_hash and subject is None:
+        try:
+            found = await subjects.resolve(e_hash)
+        except subjects.LookupUnavailable as exc:
+            raise HTTPException(
+                status_code=503, detail=f"the {exc} lookup is unavailable; try again shortly"
+            ) from exc
+        if found:
+            kind, subject = found
+    sealed = None
+    if body.type == "rectification":
+        if subject is None:
+            raise HTTPException(status_code=404, detail="nobody with this email is on file")
+        key = await keystore.get_or_create(conn, settings.master_key, subject)
+        if key is None:
+            raise HTTPException(status_code=410, detail="this person was erased")
+        sealed = saga.seal_changes(key, body.changes or {}, subject)
     request_id = new_id()
-    subject = body.subject.candidate_id or body.subject.contact_id
-    kind = "candidate" if body.subject.candidate_id else "contact" if subject else "email"
-    received = datetime.now().date()
     async with conn.transaction():
-        await store.insert_request(
+        inserted = await store.insert_request(
             conn,
             request_id,
             body.type,
             "received",
             subject,
             kind,
-            None,
-            domain.due_on(received),
+            e_hash,
+            domain.due_on(date.today()),
             who.user_id,
+            sealed_changes=sealed,
         )
-        if body.type == "erasure" and subject:
-            await start_erasure(conn, request_id, subject, who.user_id)
-    return await _request_out(conn, request_id)
+        if not inserted:
+            existing = await store.find_open(conn, body.type, subject or e_hash)
+            assert existing is not None
+            await store.link(conn, str(existing["id"]), who.user_id, "officer")
+            out = await request_out(conn, str(existing["id"]))
+            return JSONResponse(out.model_dump(mode="json"), status_code=200)
+        if ref.phone:
+            await conn.execute(
+                "UPDATE requests SET phone_hash = $2 WHERE id = $1",
+                request_id,
+                phone_hash(ref.phone),
+            )
+        await saga.start(conn, request_id, who.user_id)
+    return await request_out(conn, request_id)
 
 
-async def start_erasure(
-    conn: asyncpg.Connection, request_id: str, subject: str, actor: str
-) -> None:
-    """Shred the key first: from this moment every sealed copy is unreadable."""
-    await keystore.shred(conn, subject)
-    await store.add_pending(conn, request_id, DATA_SERVICES)
-    await store.set_status(conn, request_id, "in_progress", actor)
-    await outbox.record(
-        conn,
-        PRIVACY_ERASURE,
-        Envelope(
-            type="erasure.requested",
-            source="privacy",
-            subject=subject,
-            correlation_id=request_id,
-            data={"request_id": request_id},
-        ),
+@router.get("/requests", response_model=list[RequestOut])
+async def list_requests(
+    status: Literal[
+        "identity_unverified", "received", "in_progress", "complete", "error", "cancelled"
+    ]
+    | None = None,
+    limit: int = Query(default=100, ge=1, le=500),
+    _: Actor = Depends(officer),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> list[RequestOut]:
+    rows = await store.list_requests(conn, status, limit)
+    return [await request_out(conn, str(r["id"])) for r in rows]
+
+
+@router.get("/requests/{request_id}", response_model=RequestOut)
+async def get_request(
+    request_id: UUID,
+    _: Actor = Depends(officer),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> RequestOut:
+    return await request_out(conn, str(request_id))
+
+
+class ExtendIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    working_days: int = Field(ge=1, le=domain.MAX_EXTENSION_DAYS)
+    reason: str = Field(min_length=3, max_length=500)
+
+
+async def _locked(conn: asyncpg.Connection, request_id: UUID) -> asyncpg.Record:
+    row = await store.get_request(conn, str(request_id), lock=True)
+    if row is None:
+        raise HTTPException(status_code=404, detail="no such request")
+    return row
+
+
+@router.post("/requests/{request_id}/extend", response_model=RequestOut)
+async def extend_request(
+    request_id: UUID,
+    body: ExtendIn,
+    who: Actor = Depends(officer),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> RequestOut:
+    """The law allows a longer term for complex requests; the reason is recorded."""
+    async with conn.transaction():
+        row = await _locked(conn, request_id)
+        if row["status"] in domain.FINAL:
+            raise HTTPException(status_code=409, detail=f"the request is {row['status']}")
+        due = domain.add_working_days(row["due_on"], body.working_days)
+        await store.extend(conn, str(request_id), due, body.working_days, who.user_id, body.reason)
+    return await request_out(conn, str(request_id))
+
+
+@router.post("/requests/{request_id}/retry", response_model=RequestOut)
+async def retry_request(
+    request_id: UUID,
+    who: Actor = Depends(officer),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> RequestOut:
+    async with conn.transaction():
+        row = await _locked(conn, request_id)
+        if row["status"] != "error":
+            raise HTTPException(status_code=409, detail="only a request in error can be retried")
+        await saga.retry(conn, row, who.user_id)
+    return await request_out(conn, str(request_id))
+
+
+@router.post("/requests/{request_id}/cancel", response_model=RequestOut)
+async def cancel_request(
+    request_id: UUID,
+    who: Actor = Depends(officer),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> RequestOut:
+    async with conn.transaction():
+        row = await _locked(conn, request_id)
+        if not domain.can_cancel(row["status"], row["type"]):
+            raise HTTPException(
+                status_code=409,
+                detail=f"a {row['type']} request that is {row['status']} cannot be cancelled",
+            )
+        await store.set_status(conn, str(request_id), "cancelled", who.user_id)
+    return await request_out(conn, str(request_id))
+
+
+@router.get("/requests/{request_id}/certificate")
+async def erasure_certificate(
+    request_id: UUID,
+    _: Actor = Depends(officer),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> dict[str, Any]:
+    """Proof of erasure per service — when, how many records and objects — without any
+    personal data (no identifiers, not even the subject id)."""
+    row = await store.get_request(conn, str(request_id))
+    if row is None or row["type"] != "erasure":
+        raise HTTPException(status_code=404, detail="no such erasure request")
+    if row["status"] != "complete":
+        raise HTTPException(status_code=409, detail=f"the erasure is {row['status']}")
+    shredded = None
+    if row["subject"]:
+        shredded = await conn.fetchval(
+            "SELECT erased_at FROM tombstones WHERE subject = $1", row["subject"]
+        )
+    suppressed = await conn.fetchval(
+        "SELECT count(*) FROM suppression WHERE request_id = $1", request_id
+    )
+    return {
+        "certificate": "verklaring van verwijdering",
+        "request_id": str(row["id"]),
+        "received_at": row["received_at"].isoformat(),
+        "completed_at": row["completed_at"].isoformat(),
+        "subject_kind": row["subject_kind"],
+        "key_destroyed_at": shredded.isoformat() if shredded else None,
+        "suppression_entries": suppressed,
+        "note": row["note"],
+        "services": [
+            {
+                "service": p["service"],
+                "erased_at": p["done_at"].isoformat() if p["done_at"] else None,
+                "deleted": json.loads(p["counts"]) if p["counts"] else {},
+            }
+            for p in await store.get_progress(conn, str(request_id))
+        ],
+    }
+
+
+@router.get("/requests/{request_id}/export")
+async def export_link(
+    request_id: UUID,
+    who: Actor = Depends(officer),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> dict[str, Any]:
+    """A fresh short-lived link to the assembled export."""
+    export = await store.get_export(conn, str(request_id))
+    if export is None:
+        raise HTTPException(status_code=404, detail="this request has no export")
+    if export["deleted_at"] is not None:
+        raise HTTPException(status_code=410, detail="the export was deleted")
+    if export["object"] is None:
+        raise HTTPException(status_code=409, detail="the export is not ready yet")
+    url = await exports.link(export["bucket"], export["object"])
+    await store.add_event(conn, str(request_id), None, who.user_id, "export link issued")
+    return {
+        "url": url,
+        "link_valid_minutes": settings.export_link_minutes,
+        "deleted_after": export["expires_at"].isoformat(),
+        "slices": json.loads(export["slices"]),
+    }
+
+
+class ScanIn(BaseModel):
+    """The identifiers the officer types in again; used for this scan only, never stored."""
+
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()./-]{6,32}$")
+    subject: UUID | None = None
+
+    @model_validator(mode="after")
+    def something(self) -> "ScanIn":
+        if not (self.email or self.phone or self.subject):
+            raise ValueError("give at least one of email, phone, subject")
+        return self
+
+
+@router.post("/scan")
+async def verification_scan(
+    body: ScanIn,
+    _: Actor = Depends(officer),
+) -> dict[str, Any]:
+    """Search every service's database, every bucket (all versions) and every topic."""
+    return await scan.run(
+        service.pool,
+        email=body.email,
+        phone=body.phone,
+        subject=str(body.subject) if body.subject else None,
     )
 
 
-@router.get("/api/privacy/requests/{request_id}", response_model=RequestOut)
-async def get_request(
-    request_id: str,
-    _: Actor = Depends(role("privacy_officer", "admin")),
+class SuppressionQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: EmailStr | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()./-]{6,32}$")
+
+
+@router.post("/suppression/check")
+async def officer_suppression_check(
+    body: SuppressionQuery,
+    _: Actor = Depends(role("privacy_officer", "admin", "recruiter")),
     conn: asyncpg.Connection = Depends(db_conn),
-) -> RequestOut:
-    try:
-        return await _request_out(conn, request_id)
-    except asyncpg.DataError as exc:
-        raise HTTPException(status_code=404, detail="no such request") from exc
+) -> dict[str, bool]:
+    """Before approaching someone by hand: may we?"""
+    hashes = [email_hash(body.email)] if body.email else []
+    hashes += [phone_hash(body.phone)] if body.phone else []
+    if not hashes:
+        raise HTTPException(status_code=422, detail="give an email or a phone")
+    return {"suppressed": await store.is_suppressed(conn, hashes)}
+
+
+@router.post("/housekeeping")
+async def run_housekeeping(_: Actor = Depends(role("admin"))) -> dict[str, int]:
+    """One round now (re-sends, alerts, expired exports) instead of waiting for the timer."""
+    return await housekeeping.run_once(service.pool)
+
+
+# --- internal -------------------------------------------------------------------------------
 
 
 @internal.post("/keys/{subject}")
 async def key_for(
     subject: str, request: Request, conn: asyncpg.Connection = Depends(db_conn)
 ) -> dict[str, str]:
+    _check_subject(subject)
     key = await keystore.get_or_create(conn, request.app.state.settings.master_key, subject)
     if key is None:
         raise HTTPException(status_code=410, detail="this subject was erased")
@@ -153,7 +424,27 @@ async def key_for(
 async def existing_key(
     subject: str, request: Request, conn: asyncpg.Connection = Depends(db_conn)
 ) -> dict[str, str]:
+    _check_subject(subject)
     key = await keystore.get(conn, request.app.state.settings.master_key, subject)
     if key is None:
         raise HTTPException(status_code=404, detail="no key for this subject")
     return {"key": base64.b64encode(key).decode()}
+
+
+def _check_subject(subject: str) -> None:
+    if not 1 <= len(subject) <= 64:
+        raise HTTPException(status_code=422, detail="subject id is not valid")
+
+
+class SuppressionCheck(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email_hash: str | None = Field(default=None, pattern=HASH)
+    phone_hash: str | None = Field(default=None, pattern=HASH)
+
+
+@internal.post("/suppression/check")
+async def suppression_check(
+    body: SuppressionCheck, conn: asyncpg.Connection = Depends(db_conn)
+) -> dict[str, bool]:
+    hashes = [h for h in (body.email_hash, body.phone_hash) if h]
+    return {"suppressed": bool(hashes) and await store.is_suppressed(conn, hashes)}

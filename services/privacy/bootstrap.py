@@ -10,5 +10,23 @@ class PrivacySettings(Settings):
     service_name: str = "privacy"
     master_key: str = ""  # base64 of 32 bytes; wraps every subject key
 
+    # Access exports: one archive per request, a short-lived link, deleted after a set period.
+    export_bucket: str = "privacy-exports"
+    export_keep_hours: float = 7 * 24
+    export_link_minutes: int = 15
 
-service = Service("privacy", Path(__file__).parent / "migrations", settings=PrivacySettings())
+    # The housekeeping round: re-send missing answers, alerts, expired exports.
+    housekeeping_seconds: float = 60.0
+    resend_after_seconds: float = 300.0
+    max_resends: int = 5  # then the request shows `error` and an officer can retry
+
+    # Self-service abuse limits (per hour).
+    codes_per_email_hour: int = 3
+    requests_per_client_hour: int = 20
+
+    # The verification scan reads object contents up to this size.
+    scan_max_object_bytes: int = 20 * 1024 * 1024
+
+
+settings = PrivacySettings()
+service = Service("privacy", Path(__file__).parent / "migrations", settings=settings, uses_s3=True)

@@ -1,6 +1,10 @@
-"""Privacy rules without I/O: the response deadline in Dutch working days."""
+"""Privacy rules without I/O: deadlines in Dutch working days, codes, the breach clock."""
 
-from datetime import date, timedelta
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import date, datetime, timedelta
 
 import holidays
 
@@ -39,3 +43,73 @@ def working_days_left(today: date, due: date) -> int:
         day += timedelta(days=1)
         n += is_working_day(day)
     return -n
+
+
+# --- request life cycle -------------------------------------------------------------------
+
+OPEN = ("received", "in_progress", "error")
+FINAL = ("complete", "cancelled")
+# Who answers which request: erasure and access go to every data-holding service,
+# rectification to the service that owns the subject's record.
+OWNER = {"candidate": "candidates", "contact": "crm"}
+MAX_EXTENSION_DAYS = 40  # the law allows two further months
+
+
+def can_cancel(status: str, type_: str) -> bool:
+    """An erasure in progress cannot be undone: the key is already shredded."""
+    if status in FINAL:
+        return False
+    return not (type_ == "erasure" and status in ("in_progress", "error"))
+
+
+def deadline_alert(days_left: int) -> str | None:
+    """Which deadline alert is due: a reminder at two working days left, then overdue."""
+    if days_left < 0:
+        return "request.overdue"
+    if days_left <= 2:
+        return "request.due_soon"
+    return None
+
+
+# --- self-service identity check ----------------------------------------------------------
+
+CODE_TTL = timedelta(minutes=10)
+CODE_ATTEMPTS = 3
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def code_hash(index_key_b64: str, request_id: str, code: str) -> str:
+    """Keyed and bound to the request, so a leaked table does not reveal or reuse codes."""
+    mac = hmac.new(base64.b64decode(index_key_b64), digestmod=hashlib.sha256)
+    mac.update(f"code:{request_id}:{code.strip()}".encode())
+    return mac.hexdigest()
+
+
+def code_matches(index_key_b64: str, request_id: str, code: str, stored: str | None) -> bool:
+    if not stored:
+        return False
+    return hmac.compare_digest(code_hash(index_key_b64, request_id, code), stored)
+
+
+# --- data-breach clock --------------------------------------------------------------------
+
+AP_NOTIFICATION = timedelta(hours=72)
+
+
+def notify_ap_by(discovered_at: datetime) -> datetime:
+    """The Autoriteit Persoonsgegevens must hear within 72 hours of discovery."""
+    return discovered_at + AP_NOTIFICATION
+
+
+def breach_alert(discovered_at: datetime, now: datetime, reported: bool) -> str | None:
+    if reported:
+        return None
+    left = notify_ap_by(discovered_at) - now
+    if left <= timedelta(0):
+        return "breach.overdue"
+    if left <= timedelta(hours=24):
+        return "breach.due_soon"
+    return None

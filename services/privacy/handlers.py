@@ -1,23 +1,117 @@
-"""Privacy's event handlers: collect the erasure acknowledgements of every service."""
+"""Privacy's event handlers: the services' answers to requests, and new registrations (which
+teach us a subject's keyed hashes and lift a suppression)."""
 
-import json
+import logging
+from datetime import timedelta
+from typing import Any
 
 import asyncpg
 
+from services.common import keys, outbox
 from services.common.envelope import Envelope
-from services.common.topics import PRIVACY_ERASURE_DONE
+from services.common.topics import (
+    DATA_SERVICES,
+    INTAKE_REGISTRATIONS,
+    PRIVACY_ACCESS_SLICES,
+    PRIVACY_ERASURE_DONE,
+    PRIVACY_RECTIFICATION_DONE,
+    PRIVACY_REQUESTS,
+)
 
-from . import store
-from .bootstrap import service
+from . import exports, keystore, saga, store
+from .bootstrap import service, settings
+
+log = logging.getLogger(__name__)
 
 
 @service.consumer(PRIVACY_ERASURE_DONE, after_erasure=True)
 async def erasure_acknowledged(event: Envelope, conn: asyncpg.Connection) -> None:
     request_id = event.data["request_id"]
-    await store.mark_done(
-        conn, request_id, event.data["service"], json.dumps(event.data.get("deleted", {}))
+    deleted = event.data.get("deleted") or {}
+    if await saga.answered(conn, request_id, event.data["service"], deleted):
+        await saga.complete(conn, request_id)
+
+
+@service.consumer(PRIVACY_RECTIFICATION_DONE)
+async def rectification_answered(event: Envelope, conn: asyncpg.Connection) -> None:
+    request_id = event.data["request_id"]
+    outcome = {k: list(event.data.get(k) or []) for k in ("applied", "rejected")}
+    if await saga.answered(conn, request_id, event.data["service"], outcome):
+        await saga.complete(conn, request_id)
+
+
+@service.consumer(PRIVACY_ACCESS_SLICES, after_erasure=True)
+async def access_slice(event: Envelope, conn: asyncpg.Connection) -> None:
+    """Each service's slice becomes `<service>.json` in the export; the last one closes it."""
+    request_id, source = event.data["request_id"], event.data["service"]
+    export = await store.get_export(conn, request_id)
+    if export is None or export["deleted_at"] is not None:
+        return
+    content: Any = {"erased": True}
+    key = None
+    if event.sealed and event.subject:
+        key = await keystore.get(conn, settings.master_key, event.subject)
+    if key is not None and event.sealed and event.subject:
+        content = keys.open_sealed(key, event.sealed, event.subject).get("slice", {})
+    await exports.write_slice(export["bucket"], export["prefix"], source, content)
+    files = [str(f) for f in event.data.get("files") or []]
+    await store.add_slice(conn, request_id, source, {"files": len(files)})
+    if not await saga.answered(conn, request_id, source, {"files": len(files)}):
+        return
+    req = await store.get_request(conn, request_id)
+    assert req is not None
+    own = [
+        {k: (str(v) if v is not None else None) for k, v in dict(r).items()}
+        for r in await store.requests_of_subject(conn, export["subject"])
+    ]
+    manifest = {
+        "request_id": request_id,
+        "assembled_at": saga.utcnow().isoformat(),
+        "services": sorted((*DATA_SERVICES, "privacy")),
+        "note": "Alle persoonsgegevens die Allegro Talent van je bewaart, per dienst.",
+    }
+    name, _ = await exports.assemble(
+        export["bucket"],
+        export["prefix"],
+        {"privacy.json": {"requests": own}, "manifest.json": manifest},
     )
-    if await store.pending_count(conn, request_id) == 0:
-        request = await store.get_request(conn, request_id)
-        if request and request["status"] == "in_progress":
-            await store.set_status(conn, request_id, "complete", "service:privacy")
+    expires = saga.utcnow() + timedelta(hours=settings.export_keep_hours)
+    await store.export_ready(conn, request_id, name, expires)
+    await saga.complete(conn, request_id)
+
+
+@service.consumer(INTAKE_REGISTRATIONS)
+async def registration_accepted(event: Envelope, conn: asyncpg.Connection) -> None:
+    """Remember the subject's keyed hashes; an explicit new registration lifts a suppression."""
+    if event.type != "registration.accepted" or not (event.subject and event.sealed):
+        return
+    key = await keystore.get(conn, settings.master_key, event.subject)
+    if key is None:
+        return
+    fields = keys.open_sealed(key, event.sealed, event.subject)
+    email_hash = fields.get("email_hash") or _hash("email", fields.get("email"))
+    phone_hash = fields.get("phone_hash") or _hash("phone", fields.get("phone"))
+    await store.remember_hashes(conn, event.subject, email_hash, phone_hash)
+    hashes = [h for h in (email_hash, phone_hash) if h]
+    lifted = await store.lift_suppression(
+        conn, hashes, event.subject, event.data.get("registration_id")
+    )
+    if lifted:
+        await outbox.record(
+            conn,
+            PRIVACY_REQUESTS,
+            Envelope(
+                type="suppression.lifted",
+                source="privacy",
+                subject=event.subject,
+                correlation_id=event.correlation_id,
+                data={"registration_id": event.data.get("registration_id")},
+            ),
+        )
+        log.info("suppression lifted by a new registration", extra={"hashes": lifted})
+
+
+def _hash(kind: str, value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip() or not settings.blind_index_key:
+        return None
+    return keys.blind_index(settings.blind_index_key, kind, value)

@@ -1,8 +1,12 @@
-"""SQL for data-subject requests, one function per query."""
+"""SQL for the privacy ledger, one function per query."""
 
-from datetime import date
+import json
+from datetime import date, datetime
+from typing import Any
 
 import asyncpg
+
+# --- requests -------------------------------------------------------------------------------
 
 
 async def insert_request(
@@ -15,10 +19,16 @@ async def insert_request(
     email_hash: str | None,
     due: date,
     actor: str,
-) -> None:
-    await conn.execute(
+    *,
+    channel: str = "officer",
+    sealed_changes: str | None = None,
+) -> bool:
+    """False when an open request of this type for this person already exists (linked)."""
+    inserted = await conn.fetchval(
         "INSERT INTO requests(id, type, status, subject, subject_kind, email_hash, due_on,"
-        " created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        " created_by, channel, sealed_changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        " ON CONFLICT (type, (coalesce(subject, email_hash)))"
+        " WHERE status IN ('received', 'in_progress', 'error') DO NOTHING RETURNING true",
         request_id,
         type_,
         status,
@@ -27,29 +37,197 @@ async def insert_request(
         email_hash,
         due,
         actor,
+        channel,
+        sealed_changes,
     )
+    if inserted:
+        await add_event(conn, request_id, status, actor)
+    return bool(inserted)
+
+
+async def find_open(
+    conn: asyncpg.Connection, type_: str, person: str | None
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM requests WHERE type = $1 AND coalesce(subject, email_hash) = $2"
+        " AND status IN ('received', 'in_progress', 'error')",
+        type_,
+        person,
+    )
+
+
+async def link(conn: asyncpg.Connection, request_id: str, actor: str, channel: str) -> None:
     await conn.execute(
-        "INSERT INTO request_events(request_id, status, actor) VALUES ($1, $2, $3)",
+        "INSERT INTO request_links(request_id, actor, channel) VALUES ($1, $2, $3)",
+        request_id,
+        actor,
+        channel,
+    )
+    await add_event(conn, request_id, None, actor, f"repeated request linked ({channel})")
+
+
+async def count_links(conn: asyncpg.Connection, request_id: str) -> int:
+    return await conn.fetchval(
+        "SELECT count(*) FROM request_links WHERE request_id = $1", request_id
+    )
+
+
+async def add_event(
+    conn: asyncpg.Connection,
+    request_id: str,
+    status: str | None,
+    actor: str,
+    note: str | None = None,
+) -> None:
+    """A status change (or, with status None, a note) with its time and who acted."""
+    if status is None:
+        status = await conn.fetchval("SELECT status FROM requests WHERE id = $1", request_id)
+    await conn.execute(
+        "INSERT INTO request_events(request_id, status, actor, note) VALUES ($1, $2, $3, $4)",
         request_id,
         status,
         actor,
+        note,
     )
 
 
-async def set_status(conn: asyncpg.Connection, request_id: str, status: str, actor: str) -> None:
+async def set_status(
+    conn: asyncpg.Connection,
+    request_id: str,
+    status: str,
+    actor: str,
+    note: str | None = None,
+) -> None:
     await conn.execute(
         "UPDATE requests SET status = $2,"
-        " completed_at = CASE WHEN $2 = 'complete' THEN now() ELSE completed_at END"
+        " completed_at = CASE WHEN $2 = 'complete' THEN now() ELSE completed_at END,"
+        " error = CASE WHEN $2 = 'error' THEN $3 ELSE NULL END"
         " WHERE id = $1",
         request_id,
         status,
+        note,
     )
+    await add_event(conn, request_id, status, actor, note)
+
+
+async def set_subject(conn: asyncpg.Connection, request_id: str, subject: str, kind: str) -> None:
     await conn.execute(
-        "INSERT INTO request_events(request_id, status, actor) VALUES ($1, $2, $3)",
+        "UPDATE requests SET subject = $2, subject_kind = $3 WHERE id = $1",
         request_id,
-        status,
-        actor,
+        subject,
+        kind,
     )
+
+
+async def set_note(conn: asyncpg.Connection, request_id: str, note: str) -> None:
+    await conn.execute("UPDATE requests SET note = $2 WHERE id = $1", request_id, note)
+
+
+async def extend(
+    conn: asyncpg.Connection, request_id: str, due: date, days: int, actor: str, reason: str
+) -> None:
+    await conn.execute(
+        "UPDATE requests SET due_on = $2, extended_days = extended_days + $3 WHERE id = $1",
+        request_id,
+        due,
+        days,
+    )
+    await add_event(conn, request_id, None, actor, f"deadline extended by {days}: {reason}")
+
+
+async def get_request(
+    conn: asyncpg.Connection, request_id: str, *, lock: bool = False
+) -> asyncpg.Record | None:
+    sql = "SELECT * FROM requests WHERE id = $1" + (" FOR UPDATE" if lock else "")
+    return await conn.fetchrow(sql, request_id)
+
+
+async def list_requests(
+    conn: asyncpg.Connection, status: str | None, limit: int
+) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM requests WHERE ($1::text IS NULL OR status = $1)"
+        " ORDER BY received_at DESC LIMIT $2",
+        status,
+        limit,
+    )
+
+
+async def requests_of_subject(conn: asyncpg.Connection, subject: str) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT id, type, status, channel, received_at, due_on, completed_at FROM requests"
+        " WHERE subject = $1 ORDER BY received_at",
+        subject,
+    )
+
+
+async def get_events(conn: asyncpg.Connection, request_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT at, status, actor, note FROM request_events WHERE request_id = $1 ORDER BY at",
+        request_id,
+    )
+
+
+async def open_requests(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM requests WHERE status IN ('received', 'in_progress', 'error')"
+    )
+
+
+# --- self-service codes ---------------------------------------------------------------------
+
+
+async def set_code(
+    conn: asyncpg.Connection, request_id: str, code_hash: str, expires_at: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE requests SET code_hash = $2, code_expires_at = $3, code_attempts = 0 WHERE id = $1",
+        request_id,
+        code_hash,
+        expires_at,
+    )
+
+
+async def count_code_attempt(conn: asyncpg.Connection, request_id: str) -> int:
+    return await conn.fetchval(
+        "UPDATE requests SET code_attempts = code_attempts + 1 WHERE id = $1"
+        " RETURNING code_attempts",
+        request_id,
+    )
+
+
+async def clear_code(conn: asyncpg.Connection, request_id: str) -> None:
+    await conn.execute(
+        "UPDATE requests SET code_hash = NULL, code_expires_at = NULL WHERE id = $1", request_id
+    )
+
+
+async def expired_unverified(conn: asyncpg.Connection) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT id FROM requests WHERE status = 'identity_unverified'"
+        " AND code_expires_at < now() - interval '1 day'"
+    )
+    return [str(r["id"]) for r in rows]
+
+
+async def record_attempt(conn: asyncpg.Connection, bucket: str) -> None:
+    await conn.execute("INSERT INTO selfservice_attempts(bucket) VALUES ($1)", bucket)
+
+
+async def recent_attempts(conn: asyncpg.Connection, bucket: str, seconds: int) -> int:
+    return await conn.fetchval(
+        "SELECT count(*) FROM selfservice_attempts"
+        " WHERE bucket = $1 AND at > now() - make_interval(secs => $2)",
+        bucket,
+        seconds,
+    )
+
+
+async def forget_old_attempts(conn: asyncpg.Connection) -> None:
+    await conn.execute("DELETE FROM selfservice_attempts WHERE at < now() - interval '1 day'")
+
+
+# --- fan-out progress -----------------------------------------------------------------------
 
 
 async def add_pending(conn: asyncpg.Connection, request_id: str, services: tuple[str, ...]) -> None:
@@ -61,14 +239,17 @@ async def add_pending(conn: asyncpg.Connection, request_id: str, services: tuple
 
 
 async def mark_done(
-    conn: asyncpg.Connection, request_id: str, service: str, counts_json: str
-) -> None:
-    await conn.execute(
-        "UPDATE request_progress SET status = 'done', done_at = now(), counts = $3::jsonb"
-        " WHERE request_id = $1 AND service = $2",
-        request_id,
-        service,
-        counts_json,
+    conn: asyncpg.Connection, request_id: str, service: str, counts: dict[str, Any]
+) -> bool:
+    """The first answer counts; a re-sent command's second answer changes nothing."""
+    return bool(
+        await conn.fetchval(
+            "UPDATE request_progress SET status = 'done', done_at = now(), counts = $3::jsonb"
+            " WHERE request_id = $1 AND service = $2 AND status = 'pending' RETURNING true",
+            request_id,
+            service,
+            json.dumps(counts),
+        )
     )
 
 
@@ -79,13 +260,280 @@ async def pending_count(conn: asyncpg.Connection, request_id: str) -> int:
     )
 
 
-async def get_request(conn: asyncpg.Connection, request_id: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM requests WHERE id = $1", request_id)
+async def pending_services(conn: asyncpg.Connection, request_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT service, sent_at, attempts FROM request_progress"
+        " WHERE request_id = $1 AND status = 'pending' ORDER BY service",
+        request_id,
+    )
+
+
+async def mark_resent(
+    conn: asyncpg.Connection, request_id: str, services: list[str], reset: bool = False
+) -> None:
+    await conn.execute(
+        "UPDATE request_progress SET sent_at = now(),"
+        " attempts = CASE WHEN $3 THEN 1 ELSE attempts + 1 END"
+        " WHERE request_id = $1 AND service = ANY($2::text[])",
+        request_id,
+        services,
+        reset,
+    )
 
 
 async def get_progress(conn: asyncpg.Connection, request_id: str) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "SELECT service, status, sent_at, done_at, counts FROM request_progress"
+        "SELECT service, status, sent_at, done_at, counts, attempts FROM request_progress"
         " WHERE request_id = $1 ORDER BY service",
         request_id,
     )
+
+
+# --- subjects and suppression ---------------------------------------------------------------
+
+
+async def remember_hashes(
+    conn: asyncpg.Connection, subject: str, email_hash: str | None, phone_hash: str | None
+) -> None:
+    await conn.execute(
+        "INSERT INTO subject_index(subject, email_hash, phone_hash) VALUES ($1, $2, $3)"
+        " ON CONFLICT (subject) DO UPDATE SET"
+        " email_hash = coalesce(EXCLUDED.email_hash, subject_index.email_hash),"
+        " phone_hash = coalesce(EXCLUDED.phone_hash, subject_index.phone_hash),"
+        " updated_at = now()",
+        subject,
+        email_hash,
+        phone_hash,
+    )
+
+
+async def hashes_of(conn: asyncpg.Connection, subject: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT email_hash, phone_hash FROM subject_index WHERE subject = $1", subject
+    )
+
+
+async def forget_subject_index(conn: asyncpg.Connection, subject: str) -> None:
+    await conn.execute("DELETE FROM subject_index WHERE subject = $1", subject)
+
+
+async def suppress(
+    conn: asyncpg.Connection, hashes: list[tuple[str, str]], reason: str, request_id: str
+) -> None:
+    await conn.executemany(
+        "INSERT INTO suppression(hash, kind, reason, request_id) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (hash) DO NOTHING",
+        [(h, kind, reason, request_id) for kind, h in hashes],
+    )
+
+
+async def is_suppressed(conn: asyncpg.Connection, hashes: list[str]) -> bool:
+    return bool(await conn.fetchval("SELECT true FROM suppression WHERE hash = ANY($1)", hashes))
+
+
+async def lift_suppression(
+    conn: asyncpg.Connection, hashes: list[str], subject: str, registration_id: str | None
+) -> int:
+    result = await conn.execute("DELETE FROM suppression WHERE hash = ANY($1)", hashes)
+    lifted = int(result.split()[-1])
+    if lifted:
+        await conn.execute(
+            "INSERT INTO suppression_lifts(subject, registration_id, hashes) VALUES ($1, $2, $3)",
+            subject,
+            registration_id,
+            lifted,
+        )
+    return lifted
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+async def insert_export(
+    conn: asyncpg.Connection, request_id: str, subject: str, bucket: str, prefix: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO exports(request_id, subject, bucket, prefix) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT DO NOTHING",
+        request_id,
+        subject,
+        bucket,
+        prefix,
+    )
+
+
+async def get_export(conn: asyncpg.Connection, request_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM exports WHERE request_id = $1", request_id)
+
+
+async def add_slice(
+    conn: asyncpg.Connection, request_id: str, service: str, info: dict[str, Any]
+) -> None:
+    await conn.execute(
+        "UPDATE exports SET slices = slices || jsonb_build_object($2::text, $3::jsonb)"
+        " WHERE request_id = $1",
+        request_id,
+        service,
+        json.dumps(info),
+    )
+
+
+async def export_ready(
+    conn: asyncpg.Connection, request_id: str, obj: str, expires_at: datetime
+) -> None:
+    await conn.execute(
+        "UPDATE exports SET object = $2, ready_at = now(), expires_at = $3 WHERE request_id = $1",
+        request_id,
+        obj,
+        expires_at,
+    )
+
+
+async def exports_to_delete(
+    conn: asyncpg.Connection, subject: str | None = None
+) -> list[asyncpg.Record]:
+    """Expired exports, or (given a subject being erased) all of that subject's."""
+    if subject is not None:
+        return await conn.fetch(
+            "SELECT * FROM exports WHERE subject = $1 AND deleted_at IS NULL", subject
+        )
+    return await conn.fetch("SELECT * FROM exports WHERE deleted_at IS NULL AND expires_at < now()")
+
+
+async def export_deleted(conn: asyncpg.Connection, request_id: str) -> None:
+    await conn.execute("UPDATE exports SET deleted_at = now() WHERE request_id = $1", request_id)
+
+
+# --- alerts ---------------------------------------------------------------------------------
+
+
+async def claim_alert(conn: asyncpg.Connection, ref: str, kind: str) -> bool:
+    """True the first time only: each alert goes out once."""
+    return bool(
+        await conn.fetchval(
+            "INSERT INTO alerts_sent(ref, kind) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+            " RETURNING true",
+            ref,
+            kind,
+        )
+    )
+
+
+# --- registers ------------------------------------------------------------------------------
+
+
+async def insert_breach(conn: asyncpg.Connection, breach_id: str, fields: dict[str, Any]) -> None:
+    await conn.execute(
+        "INSERT INTO breaches(id, summary, occurred_at, discovered_at, categories,"
+        " people_affected, measures, notify_people, created_by)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        breach_id,
+        fields["summary"],
+        fields["occurred_at"],
+        fields["discovered_at"],
+        fields["categories"],
+        fields["people_affected"],
+        fields["measures"],
+        fields["notify_people"],
+        fields["created_by"],
+    )
+
+
+async def update_breach(conn: asyncpg.Connection, breach_id: str, fields: dict[str, Any]) -> None:
+    allowed = (
+        "measures",
+        "notify_people",
+        "people_affected",
+        "categories",
+        "reported_to_ap_at",
+        "people_notified_at",
+        "closed_at",
+    )
+    sets = [(k, v) for k, v in fields.items() if k in allowed]
+    if not sets:
+        return
+    assignments = ", ".join(f"{k} = ${i + 2}" for i, (k, _) in enumerate(sets))
+    await conn.execute(
+        f"UPDATE breaches SET {assignments} WHERE id = $1", breach_id, *[v for _, v in sets]
+    )
+
+
+async def get_breach(conn: asyncpg.Connection, breach_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM breaches WHERE id = $1", breach_id)
+
+
+async def list_breaches(conn: asyncpg.Connection, open_only: bool = False) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM breaches WHERE NOT $1 OR closed_at IS NULL ORDER BY discovered_at DESC",
+        open_only,
+    )
+
+
+async def insert_processor(conn: asyncpg.Connection, fields: dict[str, Any]) -> None:
+    await conn.execute(
+        "INSERT INTO processors(id, name, service, data_categories, agreement_date, created_by)"
+        " VALUES ($1, $2, $3, $4, $5, $6)",
+        fields["id"],
+        fields["name"],
+        fields["service"],
+        fields["data_categories"],
+        fields["agreement_date"],
+        fields["created_by"],
+    )
+
+
+async def list_processors(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT * FROM processors ORDER BY name")
+
+
+async def insert_activity(conn: asyncpg.Connection, fields: dict[str, Any]) -> bool:
+    return bool(
+        await conn.fetchval(
+            "INSERT INTO processing_activities(id, name, purposes, data_subjects,"
+            " data_categories, created_by) VALUES ($1, $2, $3, $4, $5, $6)"
+            " ON CONFLICT (name) DO NOTHING RETURNING true",
+            fields["id"],
+            fields["name"],
+            fields["purposes"],
+            fields["data_subjects"],
+            fields["data_categories"],
+            fields["created_by"],
+        )
+    )
+
+
+async def list_activities(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch("SELECT * FROM processing_activities ORDER BY created_at, name")
+
+
+# --- privacy statements ---------------------------------------------------------------------
+
+
+async def insert_statement(
+    conn: asyncpg.Connection, version: str, published_on: date, title: str, body: str
+) -> bool:
+    return bool(
+        await conn.fetchval(
+            "INSERT INTO statements(version, published_on, title, body) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT DO NOTHING RETURNING true",
+            version,
+            published_on,
+            title,
+            body,
+        )
+    )
+
+
+async def list_statements(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT version, published_on, language, title FROM statements"
+        " ORDER BY published_on DESC, version DESC"
+    )
+
+
+async def get_statement(conn: asyncpg.Connection, version: str | None) -> asyncpg.Record | None:
+    if version is None:
+        return await conn.fetchrow(
+            "SELECT * FROM statements ORDER BY published_on DESC, version DESC LIMIT 1"
+        )
+    return await conn.fetchrow("SELECT * FROM statements WHERE version = $1", version)

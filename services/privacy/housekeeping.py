@@ -1,0 +1,109 @@
+"""The periodic round: start requests whose lookup failed earlier, re-send missing answers,
+deadline and breach alerts on ops.alerts, delete expired exports, forget stale attempts.
+
+One instance does a round at a time (advisory lock), so several instances can run safely.
+"""
+
+import asyncio
+import contextlib
+import logging
+from datetime import date
+
+import asyncpg
+
+from . import domain, exports, saga, store
+from .bootstrap import service, settings
+
+log = logging.getLogger(__name__)
+_LOCK = 7_204_552
+
+
+async def run_once(pool: asyncpg.Pool) -> dict[str, int]:
+    counts = {"started": 0, "alerts": 0, "exports_deleted": 0, "resent": 0}
+    async with pool.acquire() as lock_conn:
+        if not await lock_conn.fetchval("SELECT pg_try_advisory_lock($1)", _LOCK):
+            return counts
+        try:
+            await _round(pool, counts)
+        finally:
+            await lock_conn.execute("SELECT pg_advisory_unlock($1)", _LOCK)
+    return counts
+
+
+async def _round(pool: asyncpg.Pool, counts: dict[str, int]) -> None:
+    now, today = saga.utcnow(), date.today()
+    async with pool.acquire() as conn:
+        open_requests = await store.open_requests(conn)
+    for req in open_requests:
+        request_id = str(req["id"])
+        if req["status"] == "received":
+            await saga.resolve_and_start(pool, request_id, saga.SYSTEM)
+            counts["started"] += 1
+        async with pool.acquire() as conn, conn.transaction():
+            fresh = await store.get_request(conn, request_id, lock=True)
+            if fresh is None or fresh["status"] not in domain.OPEN:
+                continue
+            if fresh["status"] == "in_progress":
+                counts["resent"] += await saga.resend_missing(conn, fresh, now)
+            days_left = domain.working_days_left(today, fresh["due_on"])
+            kind = domain.deadline_alert(days_left)
+            if kind and await saga.alert(
+                conn,
+                kind,
+                request_id,
+                {"request_id": request_id, "type": fresh["type"], "days_left": days_left},
+            ):
+                counts["alerts"] += 1
+    async with pool.acquire() as conn:
+        breaches = await store.list_breaches(conn, open_only=True)
+    for breach in breaches:
+        kind = domain.breach_alert(
+            breach["discovered_at"], now, breach["reported_to_ap_at"] is not None
+        )
+        if not kind:
+            continue
+        async with pool.acquire() as conn, conn.transaction():
+            breach_id = str(breach["id"])
+            deadline = domain.notify_ap_by(breach["discovered_at"]).isoformat()
+            if await saga.alert(
+                conn, kind, breach_id, {"breach_id": breach_id, "notify_ap_by": deadline}
+            ):
+                counts["alerts"] += 1
+    async with pool.acquire() as conn:
+        expired = await store.exports_to_delete(conn)
+        for export in expired:
+            await exports.delete_prefix(export["bucket"], export["prefix"])
+            await store.export_deleted(conn, str(export["request_id"]))
+            counts["exports_deleted"] += 1
+        for request_id in await store.expired_unverified(conn):
+            await store.set_status(conn, request_id, "cancelled", saga.SYSTEM, "never verified")
+        await store.forget_old_attempts(conn)
+
+
+async def loop() -> None:
+    while True:
+        await asyncio.sleep(settings.housekeeping_seconds)
+        try:
+            counts = await run_once(service.pool)
+            if any(counts.values()):
+                log.info("housekeeping round", extra=counts)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("housekeeping round failed")
+
+
+_task: asyncio.Task[None] | None = None
+
+
+async def start() -> None:
+    global _task
+    await exports.ensure_export_bucket()
+    _task = asyncio.create_task(loop())
+
+
+async def stop() -> None:
+    if _task is not None:
+        _task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await _task

@@ -1,0 +1,269 @@
+"""Data-subject requests, top to bottom: resolve who it is about, start the work, collect the
+answers of every data-holding service, complete (or stop in `error` for an officer to retry).
+
+Forget-me: the hashes go on the suppression list, the subject key is shredded (every sealed copy
+on the bus and in backups becomes unreadable), `privacy.erasure` goes to every service in
+DATA_SERVICES, and each `privacy.erasure.done` is ticked off until none is missing.
+"""
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+from services.common import keys, outbox
+from services.common.envelope import Envelope
+from services.common.topics import (
+    DATA_SERVICES,
+    OPS_ALERTS,
+    PRIVACY_ACCESS,
+    PRIVACY_ERASURE,
+    PRIVACY_RECTIFICATION,
+    PRIVACY_REQUESTS,
+    Topic,
+)
+
+from . import domain, exports, keystore, store, subjects
+from .bootstrap import settings
+
+log = logging.getLogger(__name__)
+SYSTEM = "service:privacy"
+NOBODY = "no personal data held"
+
+
+async def alert(conn: asyncpg.Connection, kind: str, ref: str, data: dict[str, Any]) -> bool:
+    """An operations alert (ids and facts only), at most once per thing and kind."""
+    if not await store.claim_alert(conn, ref, kind):
+        return False
+    await outbox.record(
+        conn, OPS_ALERTS, Envelope(type=kind, source="privacy", data={"ref": ref, **data})
+    )
+    return True
+
+
+# --- resolving and starting -----------------------------------------------------------------
+
+
+async def resolve_and_start(pool: asyncpg.Pool, request_id: str, actor: str) -> None:
+    """For a received request: find the person by email hash if needed, then start the work.
+
+    If a lookup service cannot answer, the request stays `received`; housekeeping tries again.
+    """
+    async with pool.acquire() as conn:
+        req = await store.get_request(conn, request_id)
+    if req is None or req["status"] != "received":
+        return
+    found: tuple[str, str] | None = None
+    if req["subject"] is None and req["email_hash"]:
+        try:
+            found = await subjects.resolve(req["email_hash"])
+        except subjects.LookupUnavailable as exc:
+            log.warning("lookup unavailable", extra={"request_id": request_id, "kind": str(exc)})
+            return
+    async with pool.acquire() as conn, conn.transaction():
+        if found is not None:
+            existing = await store.find_open(conn, req["type"], found[1])
+            if existing is not None and str(existing["id"]) != request_id:
+                await store.link(conn, str(existing["id"]), actor, req["channel"])
+                await store.set_status(
+                    conn, request_id, "cancelled", SYSTEM, f"linked to {existing['id']}"
+                )
+                return
+            await store.set_subject(conn, request_id, found[1], found[0])
+        await start(conn, request_id, actor)
+
+
+async def start(conn: asyncpg.Connection, request_id: str, actor: str) -> None:
+    """Begin a received request whose subject is settled (an id, or known to be nobody)."""
+    req = await store.get_request(conn, request_id, lock=True)
+    if req is None or req["status"] != "received":
+        return
+    starters = {
+        "erasure": start_erasure,
+        "access": start_access,
+        "rectification": start_rectification,
+        "unsubscribe": unsubscribe,
+    }
+    await starters[req["type"]](conn, req, actor)
+
+
+async def _hashes(conn: asyncpg.Connection, req: asyncpg.Record) -> list[tuple[str, str]]:
+    """Every keyed hash we know for the person: from the request and from registrations."""
+    found = {("email", req["email_hash"]), ("phone", req["phone_hash"])}
+    if req["subject"]:
+        known = await store.hashes_of(conn, req["subject"])
+        if known:
+            found |= {("email", known["email_hash"]), ("phone", known["phone_hash"])}
+    return sorted((kind, h) for kind, h in found if h)
+
+
+async def _complete_for_nobody(conn: asyncpg.Connection, request_id: str, actor: str) -> None:
+    await store.set_note(conn, request_id, NOBODY)
+    await store.set_status(conn, request_id, "complete", actor, NOBODY)
+
+
+async def _fan_out(
+    conn: asyncpg.Connection, req: asyncpg.Record, services: tuple[str, ...], actor: str
+) -> None:
+    request_id = str(req["id"])
+    await store.add_pending(conn, request_id, services)
+    await store.set_status(conn, request_id, "in_progress", actor)
+    topic, event = await command(conn, req)
+    await outbox.record(conn, topic, event)
+
+
+async def command(conn: asyncpg.Connection, req: asyncpg.Record) -> tuple[Topic, Envelope]:
+    """The command a request sends to the services (again, when an answer is missing)."""
+    request_id, subject = str(req["id"]), req["subject"]
+    data: dict[str, Any] = {"request_id": request_id, "subject_kind": req["subject_kind"]}
+    sealed = None
+    if req["type"] == "erasure":
+        topic, type_ = PRIVACY_ERASURE, "erasure.requested"
+    elif req["type"] == "access":
+        topic, type_ = PRIVACY_ACCESS, "access.requested"
+        export = await store.get_export(conn, request_id)
+        data |= {"export_bucket": export["bucket"], "export_prefix": export["prefix"]}
+    else:
+        topic, type_ = PRIVACY_RECTIFICATION, "rectification.requested"
+        sealed = req["sealed_changes"]
+    event = Envelope(
+        type=type_,
+        source="privacy",
+        subject=subject,
+        correlation_id=request_id,
+        data=data,
+        sealed=sealed,
+    )
+    return topic, event
+
+
+# --- the four kinds of request --------------------------------------------------------------
+
+
+async def start_erasure(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
+    request_id, subject = str(req["id"]), req["subject"]
+    hashes = await _hashes(conn, req)
+    await store.suppress(conn, hashes, "erasure", request_id)
+    if subject is None:
+        await _complete_for_nobody(conn, request_id, actor)
+        return
+    # Earlier access exports hold the person's data too.
+    for export in await store.exports_to_delete(conn, subject):
+        await exports.delete_prefix(export["bucket"], export["prefix"])
+        await store.export_deleted(conn, str(export["request_id"]))
+    # Shred the key first: from this moment every sealed copy is unreadable.
+    await keystore.shred(conn, subject)
+    await store.forget_subject_index(conn, subject)
+    await _fan_out(conn, req, DATA_SERVICES, actor)
+    log.info("erasure started", extra={"request_id": request_id, "hashes": len(hashes)})
+
+
+async def start_access(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
+    request_id, subject = str(req["id"]), req["subject"]
+    if subject is None:
+        await _complete_for_nobody(conn, request_id, actor)
+        return
+    await store.insert_export(conn, request_id, subject, settings.export_bucket, f"{request_id}/")
+    await _fan_out(conn, req, DATA_SERVICES, actor)
+
+
+async def start_rectification(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
+    request_id = str(req["id"])
+    owner = domain.OWNER.get(req["subject_kind"])
+    if req["subject"] is None or owner is None or req["sealed_changes"] is None:
+        await _complete_for_nobody(conn, request_id, actor)
+        return
+    await _fan_out(conn, req, (owner,), actor)
+
+
+async def unsubscribe(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
+    """Never approached again: suppressed now, and the owning service marks the status."""
+    request_id, subject = str(req["id"]), req["subject"]
+    await store.suppress(conn, await _hashes(conn, req), "unsubscribe", request_id)
+    if subject is not None:
+        await outbox.record(
+            conn,
+            PRIVACY_REQUESTS,
+            Envelope(
+                type="subject.unsubscribed",
+                source="privacy",
+                subject=subject,
+                correlation_id=request_id,
+                data={"request_id": request_id, "subject_kind": req["subject_kind"]},
+            ),
+        )
+    await store.set_status(conn, request_id, "complete", actor)
+
+
+def seal_changes(key: bytes, changes: dict[str, Any], subject: str) -> str:
+    return keys.seal(key, {"changes": changes}, subject)
+
+
+# --- answers --------------------------------------------------------------------------------
+
+
+async def answered(
+    conn: asyncpg.Connection, request_id: str, service: str, counts: dict[str, Any]
+) -> bool:
+    """Tick off one service; True when this answer was the last one missing."""
+    if not await store.mark_done(conn, request_id, service, counts):
+        return False
+    if await store.pending_count(conn, request_id):
+        return False
+    req = await store.get_request(conn, request_id, lock=True)
+    return req is not None and req["status"] in ("in_progress", "error")
+
+
+async def complete(conn: asyncpg.Connection, request_id: str) -> None:
+    await conn.execute(
+        "UPDATE requests SET sealed_changes = NULL WHERE id = $1", request_id
+    )  # the new values live with their owner now
+    await store.set_status(conn, request_id, "complete", SYSTEM)
+
+
+# --- missing answers, retry -----------------------------------------------------------------
+
+
+async def resend_missing(conn: asyncpg.Connection, req: asyncpg.Record, now: datetime) -> int:
+    """Re-send the command when answers are overdue; after too many tries, stop in `error`.
+    Returns how many services were asked again."""
+    request_id = str(req["id"])
+    pending = await store.pending_services(conn, request_id)
+    due = [
+        p for p in pending if p["sent_at"] < now - timedelta(seconds=settings.resend_after_seconds)
+    ]
+    if not due:
+        return 0
+    if any(p["attempts"] > settings.max_resends for p in due):
+        silent = sorted(p["service"] for p in due)
+        await store.set_status(
+            conn, request_id, "error", SYSTEM, "no answer from " + ", ".join(silent)
+        )
+        await alert(
+            conn, "request.stalled", request_id, {"request_id": request_id, "services": silent}
+        )
+        return 0
+    topic, event = await command(conn, req)
+    await outbox.record(conn, topic, event)
+    await store.mark_resent(conn, request_id, [p["service"] for p in due])
+    log.info("command re-sent", extra={"request_id": request_id, "services": len(due)})
+    return len(due)
+
+
+async def retry(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
+    """An officer retries a failed request: the missing services get the command again."""
+    request_id = str(req["id"])
+    pending = [p["service"] for p in await store.pending_services(conn, request_id)]
+    await store.set_status(conn, request_id, "in_progress", actor, "retried")
+    await conn.execute(
+        "DELETE FROM alerts_sent WHERE ref = $1 AND kind = 'request.stalled'", request_id
+    )
+    if pending:
+        topic, event = await command(conn, req)
+        await outbox.record(conn, topic, event)
+        await store.mark_resent(conn, request_id, pending, reset=True)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,208 @@
+"""The public self-service behind the gateway's /privacy page: a person asks for access,
+erasure or unsubscription, proves the email address with a 6-digit code, and the request runs.
+
+No login, so mind abuse: the answer never tells whether the address is known to us (no
+enumeration), codes expire after 10 minutes and allow 3 attempts, and both the address and
+the client are rate-limited (counted under keyed hashes, never in plaintext).
+"""
+
+import hmac
+import logging
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+import asyncpg
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from services.common.db import db_conn
+from services.common.envelope import new_id
+from services.common.keys import blind_index
+from services.common.mail import send_mail
+
+from . import domain, saga, store
+from .bootstrap import service, settings
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/privacy/self-service")
+ACTOR = "self-service"
+HOUR = 3600
+
+
+class SelfServiceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["access", "erasure", "unsubscribe"]
+    email: EmailStr = Field(max_length=254)
+
+
+class VerifyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^\s*[0-9]{6}\s*$")
+
+
+class SelfServiceOut(BaseModel):
+    id: str
+    status: str
+    due_at: str | None = None
+    message: str
+
+
+WHAT = {
+    "access": "inzage in je persoonsgegevens",
+    "erasure": "verwijdering van je persoonsgegevens (vergeten worden)",
+    "unsubscribe": "uitschrijving (je wordt niet meer benaderd)",
+}
+
+
+def _client_bucket(request: Request) -> str:
+    forwarded = request.headers.get("x-forwarded-for", "").split(",")[0].strip()
+    client = forwarded or (request.client.host if request.client else "unknown")
+    mac = hmac.new(settings.blind_index_key.encode(), b"client:" + client.encode(), "sha256")
+    return "client:" + mac.hexdigest()
+
+
+@router.post("/requests", status_code=202, response_model=SelfServiceOut)
+async def ask(
+    body: SelfServiceIn, request: Request, conn: asyncpg.Connection = Depends(db_conn)
+) -> SelfServiceOut:
+    """Always the same answer, known address or not; the code goes to the address itself."""
+    e_hash = blind_index(settings.blind_index_key, "email", body.email)
+    client, per_email = _client_bucket(request), "email:" + e_hash
+    if await store.recent_attempts(conn, client, HOUR) >= settings.requests_per_client_hour:
+        raise HTTPException(status_code=429, detail="te veel verzoeken; probeer het later opnieuw")
+    if await store.recent_attempts(conn, per_email, HOUR) >= settings.codes_per_email_hour:
+        raise HTTPException(status_code=429, detail="te veel verzoeken; probeer het later opnieuw")
+    request_id, code = new_id(), domain.new_code()
+    async with conn.transaction():
+        await store.record_attempt(conn, client)
+        await store.record_attempt(conn, per_email)
+        await store.insert_request(
+            conn,
+            request_id,
+            body.type,
+            "identity_unverified",
+            None,
+            "email",
+            e_hash,
+            domain.due_on(date.today()),
+            ACTOR,
+            channel="self_service",
+        )
+        await store.set_code(
+            conn,
+            request_id,
+            domain.code_hash(settings.blind_index_key, request_id, code),
+            saga.utcnow() + domain.CODE_TTL,
+        )
+    try:
+        await send_mail(
+            settings,
+            body.email,
+            "Je verificatiecode voor je privacyverzoek",
+            f"Je hebt gevraagd om {WHAT[body.type]}.\n\n"
+            f"Je verificatiecode is: {code}\n\n"
+            "De code is 10 minuten geldig; je kunt hem 3 keer proberen.\n"
+            "Heb je dit niet zelf aangevraagd? Dan kun je dit bericht negeren.\n\n"
+            "Allegro Talent",
+        )
+    except OSError as exc:
+        log.error("verification mail failed", extra={"request_id": request_id})
+        raise HTTPException(
+            status_code=503, detail="de e-mail kon niet worden verstuurd; probeer het later"
+        ) from exc
+    log.info("self-service request awaiting verification", extra={"request_id": request_id})
+    return SelfServiceOut(
+        id=request_id,
+        status="identity_unverified",
+        message="We hebben een code van 6 cijfers naar je e-mailadres gestuurd.",
+    )
+
+
+@router.post("/requests/{request_id}/verify", response_model=SelfServiceOut)
+async def verify(
+    request_id: UUID, body: VerifyIn, conn: asyncpg.Connection = Depends(db_conn)
+) -> SelfServiceOut:
+    rid = str(request_id)
+    # Decide inside the transaction, answer after it: a failed attempt must still be counted.
+    async with conn.transaction():
+        outcome, linked = await _check_code(conn, rid, body.code)
+    if outcome is not None:
+        raise outcome
+    if linked is not None:
+        return SelfServiceOut(
+            id=str(linked["id"]),
+            status=linked["status"],
+            due_at=linked["due_on"].isoformat(),
+            message="Je verzoek was al in behandeling; we hebben dit eraan toegevoegd.",
+        )
+    await saga.resolve_and_start(service.pool, rid, ACTOR)
+    req = await store.get_request(conn, rid)
+    assert req is not None
+    return SelfServiceOut(
+        id=rid,
+        status=req["status"],
+        due_at=req["due_on"].isoformat(),
+        message="Je verzoek is ontvangen. We handelen het binnen 10 werkdagen af.",
+    )
+
+
+async def _check_code(
+    conn: asyncpg.Connection, rid: str, code: str
+) -> tuple[HTTPException | None, asyncpg.Record | None]:
+    """(error to answer, open request this one was folded into); (None, None) when verified."""
+    req = await store.get_request(conn, rid, lock=True)
+    if req is None or req["channel"] != "self_service":
+        return HTTPException(status_code=404, detail="onbekend verzoek"), None
+    if req["status"] != "identity_unverified":
+        return HTTPException(
+            status_code=409, detail="dit verzoek is al bevestigd of gesloten"
+        ), None
+    if req["code_expires_at"] is None or req["code_expires_at"] < saga.utcnow():
+        await store.clear_code(conn, rid)
+        await store.set_status(conn, rid, "cancelled", ACTOR, "code expired")
+        return HTTPException(
+            status_code=410, detail="De code is verlopen. Vraag een nieuwe aan."
+        ), None
+    attempts = await store.count_code_attempt(conn, rid)
+    if not domain.code_matches(settings.blind_index_key, rid, code, req["code_hash"]):
+        left = domain.CODE_ATTEMPTS - attempts
+        if left > 0:
+            return HTTPException(
+                status_code=400, detail=f"De code klopt niet; nog {left} poging(en)."
+            ), None
+        await store.clear_code(conn, rid)
+        await store.set_status(conn, rid, "cancelled", ACTOR, "too many wrong codes")
+        return HTTPException(
+            status_code=410, detail="Te vaak een verkeerde code. Vraag een nieuwe aan."
+        ), None
+    await store.clear_code(conn, rid)
+    existing = await store.find_open(conn, req["type"], req["email_hash"])
+    if existing is not None:
+        # Already asked and verified: fold this one into the open request.
+        await store.link(conn, str(existing["id"]), ACTOR, "self_service")
+        await store.set_status(conn, rid, "cancelled", ACTOR, f"linked to {existing['id']}")
+        return None, existing
+    await store.set_status(conn, rid, "received", ACTOR, "identity verified")
+    return None, None
+
+
+@router.get("/requests/{request_id}", response_model=SelfServiceOut)
+async def status(request_id: UUID, conn: asyncpg.Connection = Depends(db_conn)) -> SelfServiceOut:
+    """Status by the (unguessable) request id only: no personal data in the answer."""
+    req = await store.get_request(conn, str(request_id))
+    if req is None or req["channel"] != "self_service":
+        raise HTTPException(status_code=404, detail="onbekend verzoek")
+    return SelfServiceOut(
+        id=str(req["id"]),
+        status=req["status"],
+        due_at=req["due_on"].isoformat() if req["status"] != "identity_unverified" else None,
+        message={
+            "identity_unverified": "Wacht op bevestiging met de code uit je e-mail.",
+            "received": "Je verzoek is ontvangen.",
+            "in_progress": "Je verzoek wordt uitgevoerd.",
+            "complete": "Je verzoek is afgehandeld.",
+            "error": "Je verzoek is vertraagd; we lossen het op.",
+            "cancelled": "Dit verzoek is gesloten.",
+        }[req["status"]],
+    )

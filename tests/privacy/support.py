@@ -1,0 +1,115 @@
+"""Helpers for the privacy tests: register a candidate, act as the officer, read the outbox."""
+
+import email
+import json
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.helpers import as_employee, eventually, example, fetch
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
+
+
+def unique_person() -> dict[str, Any]:
+    """The accepted example with a unique email and phone, so tests never share a person."""
+    tag = uuid.uuid4().hex[:10]
+    digits = str(int(tag, 16))[-8:].rjust(8, "1")
+    return example("registration-accepted") | {
+        "email": f"privacy.{tag}@example.nl",
+        "phone": f"+31 6 {digits}",
+    }
+
+
+def officer(platform) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=platform.url("privacy"),
+        headers=as_employee(platform, "privacy_officer", "officer-1"),
+        timeout=60.0,
+    )
+
+
+async def register(platform, reg: dict[str, Any], *, photo: bool = False) -> str:
+    files = {"cv": ("cv.pdf", PDF, "application/pdf")}
+    if photo:
+        files["photo"] = ("pasfoto.png", PNG, "image/png")
+    async with httpx.AsyncClient(base_url=platform.url("intake"), timeout=30) as client:
+        resp = await client.post(
+            "/api/intake/registrations", data={"registration": json.dumps(reg)}, files=files
+        )
+    assert resp.status_code == 202, resp.text
+    return resp.json()["id"]
+
+
+async def registered_candidate(platform, reg: dict[str, Any], **kw: Any) -> str:
+    """Register and wait until candidates holds the profile and privacy knows its hashes."""
+    await register(platform, reg, **kw)
+
+    async def profile():
+        return await fetch(
+            platform,
+            "candidates",
+            "SELECT id FROM candidates WHERE profile->>'email' = $1",
+            reg["email"],
+        )
+
+    candidate_id = str((await eventually(profile, timeout=60))[0]["id"])
+
+    async def hashes_known():
+        return await fetch(
+            platform, "privacy", "SELECT 1 FROM subject_index WHERE subject = $1", candidate_id
+        )
+
+    await eventually(hashes_known, timeout=60)
+    return candidate_id
+
+
+async def wait_status(client: httpx.AsyncClient, request_id: str, status: str, timeout=60.0):
+    async def probe():
+        body = (await client.get(f"/api/privacy/requests/{request_id}")).json()
+        return body if body["status"] == status else None
+
+    return await eventually(probe, timeout=timeout)
+
+
+async def alerts(platform, ref: str) -> list[dict[str, Any]]:
+    """The alerts privacy queued on ops.alerts about one request or breach."""
+    rows = await fetch(
+        platform, "privacy", "SELECT payload FROM outbox WHERE topic = 'ops.alerts' ORDER BY seq"
+    )
+    events = [json.loads(r["payload"]) for r in rows]
+    return [e for e in events if e["data"].get("ref") == ref]
+
+
+async def events_on(platform, topic: str, subject: str) -> list[dict[str, Any]]:
+    rows = await fetch(
+        platform,
+        "privacy",
+        "SELECT payload FROM outbox WHERE topic = $1 AND key = $2 ORDER BY seq",
+        topic,
+        subject,
+    )
+    return [json.loads(r["payload"]) for r in rows]
+
+
+def mails_to(platform, address: str) -> list[email.message.Message]:
+    folder = Path(platform.endpoints.mail_dir)
+    found = []
+    for path in sorted(folder.glob("*.eml")):
+        msg = email.message_from_bytes(path.read_bytes())
+        if address in (msg.get("To") or ""):
+            found.append(msg)
+    return found
+
+
+def code_in(msg: email.message.Message) -> str:
+    body = msg.get_payload(decode=True).decode()
+    return re.search(r"\b(\d{6})\b", body).group(1)

@@ -1,0 +1,87 @@
+"""Forget me, end to end on the real stack: every service acknowledges, the scan finds
+nothing, sealed events no longer open, the person is suppressed and stays so."""
+
+import httpx
+
+from tests.helpers import fetch
+from tests.privacy.support import (
+    events_on,
+    officer,
+    registered_candidate,
+    unique_person,
+    wait_status,
+)
+
+
+async def test_forget_me_erases_everywhere_with_proof_and_suppresses_the_person(platform):
+    person = unique_person()
+    candidate_id = await registered_candidate(platform, person, photo=True)
+
+    async with officer(platform) as client:
+        resp = await client.post(
+            "/api/privacy/requests",
+            json={"type": "erasure", "subject": {"candidate_id": candidate_id}},
+        )
+        assert resp.status_code == 201, resp.text
+        created = resp.json()
+        assert created["status"] in ("in_progress", "complete")
+        assert created["days_left"] == 10
+        body = await wait_status(client, created["id"], "complete")
+
+        assert {p["service"] for p in body["progress"]} == {
+            "intake",
+            "candidates",
+            "documents",
+            "crm",
+        }
+        assert all(p["status"] == "done" for p in body["progress"])
+        assert [h["status"] for h in body["history"]][:2] == ["received", "in_progress"]
+        assert body["history"][-1]["status"] == "complete"
+
+        cert = (await client.get(f"/api/privacy/requests/{created['id']}/certificate")).json()
+        assert cert["key_destroyed_at"]
+        assert {s["service"] for s in cert["services"]} == {
+            "intake",
+            "candidates",
+            "documents",
+            "crm",
+        }
+        assert all(s["erased_at"] for s in cert["services"])
+        text = str(cert).lower()
+        for personal in (person["email"], person["last_name"].lower(), candidate_id):
+            assert personal.lower() not in text
+
+        scan = (
+            await client.post(
+                "/api/privacy/scan",
+                json={"email": person["email"], "phone": person["phone"], "subject": candidate_id},
+            )
+        ).json()
+        assert scan["hits"] == [], scan
+        assert scan["checked"]["topics"]["intake.registrations"] >= 1
+
+        check = await client.post(
+            "/api/privacy/suppression/check", json={"email": person["email"].upper()}
+        )
+        assert check.json() == {"suppressed": True}
+        check = await client.post("/api/privacy/suppression/check", json={"phone": person["phone"]})
+        assert check.json() == {"suppressed": True}
+
+    # Sealed events about the person no longer open: the key is gone for good.
+    async with httpx.AsyncClient(base_url=platform.url("privacy")) as client:
+        token = {"X-Service-Token": platform.env["SERVICE_TOKEN"]}
+        assert (
+            await client.get(f"/internal/keys/{candidate_id}", headers=token)
+        ).status_code == 404
+        assert (
+            await client.post(f"/internal/keys/{candidate_id}", headers=token)
+        ).status_code == 410
+    assert not await fetch(
+        platform, "privacy", "SELECT 1 FROM subject_keys WHERE subject = $1", candidate_id
+    )
+    # The request is kept, without plaintext identifiers.
+    kept = await fetch(
+        platform, "privacy", "SELECT * FROM requests WHERE id = $1::uuid", created["id"]
+    )
+    assert person["email"] not in str(dict(kept[0]))
+    assert not await events_on(platform, "privacy.requests", candidate_id)
