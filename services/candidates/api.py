@@ -1,26 +1,455 @@
-"""Candidates HTTP API for recruiters (through the gateway)."""
+"""Candidates HTTP API: recruiters (through the gateway) and internal reads for other services.
 
-import json
-from typing import Any
+Every read of personal data records an `ops.audit` event and every change a
+`candidates.profiles` event, in the same transaction as the read or change (ids only).
+"""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
+from fastapi.responses import JSONResponse
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
-from services.common.auth import Actor, role
+from services.common import outbox
+from services.common.auth import Actor, require_service, role
 from services.common.db import db_conn
+from services.common.envelope import Envelope, new_id
+from services.common.errors import field_errors, invalid
+from services.common.topics import CANDIDATES_PROFILES, OPS_AUDIT
 
-from . import store
+from . import domain, store
 
 router = APIRouter()
+internal = APIRouter(prefix="/internal/candidates", dependencies=[Depends(require_service)])
+
+Recruiter = Annotated[Actor, Depends(role("recruiter", "admin"))]
+Conn = Annotated[asyncpg.Connection, Depends(db_conn)]
+CandidateId = Annotated[UUID, Path(description="the candidate's id")]
+AssignmentId = Annotated[UUID, Path(description="crm's assignment id")]
+Stage = Literal[
+    "shortlisted", "contacted", "proposed", "interview", "offered", "placed", "declined",
+    "withdrawn",
+]  # fmt: skip
+# Stages that put the candidate in front of the client: only with recorded consent.
+NEEDS_CONSENT = ("proposed", "interview", "offered", "placed")
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+async def audit(
+    conn: asyncpg.Connection, who: Actor, action: str, subject: str | None, **extra: Any
+) -> None:
+    await outbox.record(
+        conn,
+        OPS_AUDIT,
+        Envelope(
+            type="audit.read",
+            source="candidates",
+            subject=subject,
+            data={
+                "actor": who.user_id,
+                "role": who.role,
+                "action": action,
+                "resource": f"candidates/{subject}" if subject else "candidates",
+                "subject": subject,
+                **extra,
+            },
+        ),
+    )
+
+
+async def changed(
+    conn: asyncpg.Connection, kind: str, candidate_id: str, who: Actor | None, **data: Any
+) -> None:
+    """Every change is an event; `data` carries ids and field names, never values."""
+    if who is not None:
+        data["actor"] = who.user_id
+    await outbox.record(
+        conn,
+        CANDIDATES_PROFILES,
+        Envelope(type=kind, source="candidates", subject=candidate_id, data=data),
+    )
+
+
+async def existing(
+    conn: asyncpg.Connection, candidate_id: str, *, lock: bool = False
+) -> asyncpg.Record:
+    """The profile, or 404 (unknown) / 410 (erased: only the tombstone is left)."""
+    row = await (store.lock_profile if lock else store.get_profile)(conn, candidate_id)
+    if row is not None:
+        return row
+    if await conn.fetchval("SELECT true FROM tombstones WHERE subject = $1", candidate_id):
+        raise HTTPException(status_code=410, detail="this candidate was erased")
+    raise HTTPException(status_code=404, detail="no such candidate")
+
+
+def approachable(row: asyncpg.Record) -> None:
+    """Unsubscribed people are never approached or proposed again."""
+    if row["status"] != "active":
+        raise HTTPException(status_code=409, detail="the candidate has unsubscribed")
+
+
+def profile_out(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "status": row["status"],
+        "created_at": row["created_at"].isoformat(),
+        "updated_at": row["updated_at"].isoformat(),
+        **domain.loads(row["profile"]),
+    }
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+class SearchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    function_type: domain.Code | list[domain.Code] | None = None
+    available_by: date | None = Field(default=None, description="available on or before this date")
+    region: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    postcode_area: Annotated[str, StringConstraints(pattern=r"^\d{1,4}$")] | None = None
+    min_years_experience: int | None = Field(default=None, ge=0, le=60)
+    education_level: domain.EducationLevel | None = Field(
+        default=None, description="at least this level"
+    )
+    page: int = Field(default=1, ge=1, le=1000)
+    page_size: int = Field(default=20, ge=1, le=100)
+
+
+class SearchItem(BaseModel):
+    id: str
+    first_name: str | None
+    last_name: str | None
+    city: str | None
+    function_types: list[str]
+    regions: list[str]
+    available_from: date | None
+    years_experience: int
+    education_level: str | None
+    rank: float
+
+
+class SearchOut(BaseModel):
+    items: list[SearchItem]
+    total: int
+    page: int
+    page_size: int
+
+
+@router.post("/api/candidates/search", response_model=SearchOut)
+async def search(body: SearchIn, who: Recruiter, conn: Conn) -> SearchOut:
+    types = [body.function_type] if isinstance(body.function_type, str) else body.function_type
+    filters = store.Filters(
+        query=body.query or None,
+        function_types=types or None,
+        available_by=body.available_by,
+        region=body.region or None,
+        postcode_area=body.postcode_area,
+        min_years_experience=body.min_years_experience,
+        min_education_rank=domain.EDUCATION_RANK[body.education_level]
+        if body.education_level
+        else None,
+    )
+    async with conn.transaction():
+        rows = await store.search(conn, filters, body.page_size, (body.page - 1) * body.page_size)
+        items = [
+            SearchItem(
+                id=r["id"],
+                first_name=r["first_name"],
+                last_name=r["last_name"],
+                city=r["city"],
+                function_types=r["function_types"],
+                regions=r["regions"],
+                available_from=r["available_from"],
+                years_experience=r["years_experience"],
+                education_level=domain.LEVEL_LABEL.get(r["education_rank"]),
+                rank=round(r["rank"], 6),
+            )
+            for r in rows
+        ]
+        # One audit event per results page: who saw which candidates (ids only, no query).
+        await audit(conn, who, "candidate.search", None, subjects=[i.id for i in items])
+    total = rows[0]["total"] if rows else 0
+    if not rows and body.page > 1:
+        total = await store.search_total(conn, filters)
+    return SearchOut(items=items, total=total, page=body.page, page_size=body.page_size)
+
+
+# --- profile --------------------------------------------------------------------------------
 
 
 @router.get("/api/candidates/{candidate_id}")
-async def get_candidate(
-    candidate_id: str,
-    _: Actor = Depends(role("recruiter", "admin")),
-    conn: asyncpg.Connection = Depends(db_conn),
-) -> dict[str, Any]:
-    row = await store.get_profile(conn, candidate_id)
+async def get_candidate(candidate_id: CandidateId, who: Recruiter, conn: Conn) -> dict[str, Any]:
+    cid = str(candidate_id)
+    async with conn.transaction():
+        row = await existing(conn, cid)
+        await audit(conn, who, "candidate.read", cid)
+    return profile_out(row)
+
+
+@router.patch("/api/candidates/{candidate_id}", response_model=None)
+async def change_candidate(
+    candidate_id: CandidateId,
+    request: Request,
+    who: Recruiter,
+    conn: Conn,
+    changes: dict[str, Any] = Body(..., max_length=40),
+) -> dict[str, Any] | JSONResponse:
+    """Change profile fields (whole top-level fields; lists are replaced as given)."""
+    editable = set(domain.Profile.model_fields) - set(domain.NOT_EDITABLE)
+    unknown = [k for k in changes if k not in editable]
+    if unknown:
+        return invalid([{"field": k, "message": "not a field you can change"} for k in unknown])
+    if not changes:
+        return invalid([{"field": "request", "message": "name at least one field"}])
+    cid = str(candidate_id)
+    async with conn.transaction():
+        row = await existing(conn, cid, lock=True)
+        try:
+            profile = domain.validate_profile(domain.loads(row["profile"]) | changes)
+        except ValidationError as exc:
+            return invalid(field_errors(exc.errors()))
+        derived = domain.derive(profile, request.app.state.settings.blind_index_key, date.today())
+        await store.replace_profile(conn, cid, profile, derived)
+        await changed(conn, "profile.updated", cid, who, fields=sorted(changes))
+        row = await existing(conn, cid)
+    return profile_out(row)
+
+
+# --- notes ----------------------------------------------------------------------------------
+
+
+class NoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+
+
+class NoteOut(BaseModel):
+    id: UUID
+    author: str
+    created_at: datetime
+    text: str
+
+
+@router.post("/api/candidates/{candidate_id}/notes", status_code=201, response_model=NoteOut)
+async def add_note(candidate_id: CandidateId, body: NoteIn, who: Recruiter, conn: Conn) -> Any:
+    cid = str(candidate_id)
+    async with conn.transaction():
+        await existing(conn, cid)
+        note = await store.add_note(conn, new_id(), cid, who.user_id, body.text)
+        await changed(conn, "note.added", cid, who, note_id=str(note["id"]))
+    return dict(note)
+
+
+@router.get("/api/candidates/{candidate_id}/notes", response_model=list[NoteOut])
+async def list_notes(candidate_id: CandidateId, who: Recruiter, conn: Conn) -> Any:
+    cid = str(candidate_id)
+    async with conn.transaction():
+        await existing(conn, cid)
+        notes = await store.notes(conn, cid)
+        await audit(conn, who, "candidate.notes.read", cid)
+    return [dict(n) for n in notes]
+
+
+# --- placement involvement and the placement procedure's checks ------------------------------
+
+
+class PlacementIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    stage: Stage
+
+
+class CheckIn(BaseModel):
+    """What the recruiter checked personally with the candidate before proposing."""
+
+    model_config = ConfigDict(extra="forbid")
+    work_situation: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2_000)
+    ]
+    available_from: date | None = None
+    hours_per_week: int | None = Field(default=None, ge=0, le=80)
+    interested: bool
+    consent: bool = Field(description="consents to be proposed to this assignment's client")
+    share: list[domain.ShareSection] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def consent_is_specific(self) -> "CheckIn":
+        if self.consent and not self.interested:
+            raise ValueError("consent to be proposed needs interest in the vacancy")
+        if self.consent and not self.share:
+            raise ValueError("share: name what the candidate agreed to share with the client")
+        if not self.consent:
+            self.share = []
+        self.share = list(dict.fromkeys(self.share))
+        return self
+
+
+def check_out(row: asyncpg.Record | None) -> dict[str, Any] | None:
     if row is None:
-        raise HTTPException(status_code=404, detail="no such candidate")
-    return {"id": row["id"], "status": row["status"], **json.loads(row["profile"])}
+        return None
+    return {
+        "id": str(row["id"]),
+        "assignment_id": str(row["assignment_id"]),
+        "work_situation": row["work_situation"],
+        "available_from": row["available_from"],
+        "hours_per_week": row["hours_per_week"],
+        "interested": row["interested"],
+        "consent": row["consent"],
+        "share": row["share"],
+        "checked_by": row["checked_by"],
+        "checked_at": row["checked_at"],
+    }
+
+
+@router.put("/api/candidates/{candidate_id}/placements/{assignment_id}")
+async def set_placement(
+    candidate_id: CandidateId,
+    assignment_id: AssignmentId,
+    body: PlacementIn,
+    who: Recruiter,
+    conn: Conn,
+) -> dict[str, Any]:
+    cid, aid = str(candidate_id), str(assignment_id)
+    async with conn.transaction():
+        approachable(await existing(conn, cid, lock=True))
+        if body.stage in NEEDS_CONSENT:
+            check = await store.latest_check(conn, cid, aid)
+            if check is None or not check["consent"]:
+                raise HTTPException(
+                    status_code=409,
+                    detail="record the candidate's consent for this assignment first",
+                )
+        row = await store.set_placement(conn, cid, aid, body.stage, who.user_id)
+        await changed(conn, "placement.updated", cid, who, assignment_id=aid, stage=body.stage)
+    return {**dict(row), "assignment_id": aid}
+
+
+@router.get("/api/candidates/{candidate_id}/placements")
+async def list_placements(candidate_id: CandidateId, who: Recruiter, conn: Conn) -> Any:
+    """Involvement per assignment with the latest placement check."""
+    cid = str(candidate_id)
+    async with conn.transaction():
+        await existing(conn, cid)
+        involved = {str(p["assignment_id"]): dict(p) for p in await store.placements(conn, cid)}
+        latest: dict[str, asyncpg.Record] = {}
+        for c in await store.checks(conn, cid):
+            latest[str(c["assignment_id"])] = c
+        await audit(conn, who, "candidate.placements.read", cid)
+    return [
+        {
+            "assignment_id": aid,
+            "stage": involved.get(aid, {}).get("stage"),
+            "updated_at": involved.get(aid, {}).get("updated_at"),
+            "check": check_out(latest.get(aid)),
+        }
+        for aid in sorted(set(involved) | set(latest))
+    ]
+
+
+@router.post("/api/candidates/{candidate_id}/placements/{assignment_id}/checks", status_code=201)
+async def record_check(
+    candidate_id: CandidateId,
+    assignment_id: AssignmentId,
+    body: CheckIn,
+    who: Recruiter,
+    conn: Conn,
+) -> dict[str, Any] | None:
+    cid, aid = str(candidate_id), str(assignment_id)
+    async with conn.transaction():
+        approachable(await existing(conn, cid, lock=True))
+        row = await store.add_check(conn, new_id(), cid, aid, body.model_dump(), who.user_id)
+        await changed(
+            conn, "placement.checked", cid, who, assignment_id=aid, check_id=str(row["id"]),
+            interested=body.interested, consent=body.consent, share=body.share,
+        )  # fmt: skip
+    return check_out(row)
+
+
+@router.post("/api/candidates/{candidate_id}/placements/{assignment_id}/export")
+async def export_for_client(
+    candidate_id: CandidateId, assignment_id: AssignmentId, who: Recruiter, conn: Conn
+) -> dict[str, Any]:
+    """The profile as the client receives it: refused without consent for this assignment,
+    and holding only the sections the candidate agreed to share."""
+    cid, aid = str(candidate_id), str(assignment_id)
+    async with conn.transaction():
+        row = await existing(conn, cid, lock=True)
+        approachable(row)
+        check = await store.latest_check(conn, cid, aid)
+        if check is None or not check["consent"]:
+            raise HTTPException(
+                status_code=409,
+                detail="the candidate has not consented to be proposed for this assignment",
+            )
+        sections = list(check["share"])
+        export = await store.add_export(
+            conn, new_id(), cid, aid, str(check["id"]), sections, who.user_id
+        )
+        await audit(
+            conn, who, "candidate.export", cid, assignment_id=aid, export_id=str(export["id"])
+        )
+        await changed(
+            conn, "profile.shared", cid, who, assignment_id=aid, export_id=str(export["id"]),
+            sections=sections,
+        )  # fmt: skip
+    return {
+        "export_id": str(export["id"]),
+        "assignment_id": aid,
+        "check_id": str(check["id"]),
+        "sections": sections,
+        "exported_at": export["exported_at"].isoformat(),
+        "profile": domain.client_export(cid, domain.loads(row["profile"]), sections),
+    }
+
+
+# --- internal reads (service token only) ----------------------------------------------------
+
+Hash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class LookupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email_hash: Hash | None = None
+    phone_hash: Hash | None = None
+
+    @model_validator(mode="after")
+    def one_given(self) -> "LookupIn":
+        if not (self.email_hash or self.phone_hash):
+            raise ValueError("give email_hash or phone_hash")
+        return self
+
+
+@internal.post("/lookup")
+async def lookup(body: LookupIn, conn: Conn) -> dict[str, str]:
+    found = await store.find_by_hash(conn, body.email_hash, body.phone_hash)
+    if found is None:
+        raise HTTPException(status_code=404, detail="no candidate with this identifier")
+    return {"candidate_id": found}
+
+
+@internal.get("/{candidate_id}/consent/{assignment_id}")
+async def consent(
+    candidate_id: CandidateId, assignment_id: AssignmentId, conn: Conn
+) -> dict[str, Any]:
+    """crm asks before it records a proposal. No consent while unsubscribed."""
+    cid, aid = str(candidate_id), str(assignment_id)
+    row = await existing(conn, cid)
+    check = await store.latest_check(conn, cid, aid)
+    return {
+        "consent": bool(check and check["consent"] and row["status"] == "active"),
+        "checked_at": check["checked_at"].isoformat() if check else None,
+        "share": list(check["share"]) if check and check["consent"] else [],
+    }

@@ -1,39 +1,249 @@
-"""Candidates' event handlers: profiles from intake's hand-off; erasure."""
+"""Candidates' event handlers: profiles from intake's hand-off, CV text for search,
+unsubscribe, and the privacy requests (rectification, access, erasure)."""
+
+import logging
+from datetime import date
+from typing import Any
 
 import asyncpg
+from pydantic import ValidationError
 
 from services.common import erasure, keys, outbox
+from services.common.consumer import Poison
 from services.common.envelope import Envelope
-from services.common.topics import CANDIDATES_PROFILES, INTAKE_REGISTRATIONS, PRIVACY_ERASURE
+from services.common.keys import KeyShredded
+from services.common.topics import (
+    CANDIDATES_PROFILES,
+    DOCUMENTS_OBJECTS,
+    INTAKE_REGISTRATIONS,
+    PRIVACY_ACCESS,
+    PRIVACY_ACCESS_SLICES,
+    PRIVACY_ERASURE,
+    PRIVACY_RECTIFICATION,
+    PRIVACY_RECTIFICATION_DONE,
+    PRIVACY_REQUESTS,
+)
 
-from . import store
+from . import domain, store
 from .bootstrap import service
 
+log = logging.getLogger(__name__)
 
-@service.consumer(INTAKE_REGISTRATIONS)
-async def registration_accepted(event: Envelope, conn: asyncpg.Connection) -> None:
-    if event.type != "registration.accepted":
-        return
-    assert event.subject and event.sealed
-    key = await service.keys.get(event.subject)
-    profile = keys.open_sealed(key, event.sealed, event.subject)
-    created = await store.upsert_profile(conn, event.subject, profile)
+
+async def profile_event(conn: asyncpg.Connection, kind: str, event: Envelope, **data: Any) -> None:
+    assert event.subject
     await outbox.record(
         conn,
         CANDIDATES_PROFILES,
         Envelope(
-            type="profile.created" if created else "profile.updated",
+            type=kind,
             source="candidates",
             subject=event.subject,
             correlation_id=event.correlation_id,
-            data={"registration_id": event.data["registration_id"]},
+            data=data,
+        ),
+    )
+
+
+async def opened(event: Envelope) -> dict[str, Any] | None:
+    """The sealed fields, or None when the subject's key is gone (erasure is under way:
+    the data is unreadable everywhere, and the erasure command follows)."""
+    assert event.subject and event.sealed
+    try:
+        key = await service.keys.get(event.subject)
+    except KeyShredded:
+        log.info("sealed event for a shredded subject dropped", extra={"event_id": event.id})
+        return None
+    return keys.open_sealed(key, event.sealed, event.subject)
+
+
+def derived(profile: dict[str, Any]) -> domain.Derived:
+    return domain.derive(profile, service.settings.blind_index_key, date.today())
+
+
+@service.consumer(INTAKE_REGISTRATIONS)
+async def registration_accepted(event: Envelope, conn: asyncpg.Connection) -> None:
+    """A new profile, or (a returning candidate) the new registration merged into theirs."""
+    if event.type != "registration.accepted":
+        return
+    if not event.subject or not event.sealed:
+        raise Poison("registration.accepted without subject or sealed fields")
+    fields = await opened(event)
+    if fields is None:
+        return
+    try:
+        profile = domain.profile_from_registration(fields)
+    except ValidationError as exc:
+        # Intake keeps the registration until we confirm, so nothing is lost: fix and replay.
+        raise Poison(f"registration does not fit the profile: {len(exc.errors())} errors") from exc
+    current = await store.lock_profile(conn, event.subject)
+    if current is None:
+        await store.insert_profile(conn, event.subject, profile, derived(profile))
+        kind = "profile.created"
+    else:
+        merged = domain.validate_profile(domain.loads(current["profile"]) | profile)
+        await store.replace_profile(conn, event.subject, merged, derived(merged))
+        kind = "profile.updated"
+    await profile_event(conn, kind, event, registration_id=event.data.get("registration_id"))
+    log.info("profile from registration", extra={"subject": event.subject, "type": kind})
+
+
+@service.consumer(DOCUMENTS_OBJECTS)
+async def cv_text(event: Envelope, conn: asyncpg.Connection) -> None:
+    """Index the text documents extracted from a CV; forget it when the CV is deleted."""
+    document_id = event.data.get("document_id")
+    if not event.subject or not document_id or event.data.get("kind") != "cv":
+        return
+    if event.type == "document.stored" and event.sealed:
+        fields = await opened(event)
+        text = str((fields or {}).get("text") or "")[: domain.CV_TEXT_LIMIT]
+        if not text.strip():
+            return
+        await store.put_cv_text(conn, str(document_id), event.subject, text)
+        if await store.refresh_cv_terms(conn, event.subject):
+            await profile_event(conn, "cv.indexed", event, document_id=document_id)
+    elif event.type == "document.deleted":
+        if await store.delete_cv_text(conn, str(document_id)):
+            await store.refresh_cv_terms(conn, event.subject)
+            await profile_event(conn, "cv.removed", event, document_id=document_id)
+
+
+@service.consumer(PRIVACY_REQUESTS)
+async def subject_status(event: Envelope, conn: asyncpg.Connection) -> None:
+    """Unsubscribed: never in search or outreach again. Lifted: a new explicit registration."""
+    if not event.subject:
+        return
+    status = {"subject.unsubscribed": "unsubscribed", "suppression.lifted": "active"}.get(
+        event.type
+    )
+    if status and await store.set_status(conn, event.subject, status):
+        kind = "profile.unsubscribed" if status == "unsubscribed" else "profile.reactivated"
+        await profile_event(conn, kind, event, status=status)
+
+
+@service.consumer(PRIVACY_RECTIFICATION)
+async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
+    """Correct fields in place (the old value is overwritten, no history kept) and answer."""
+    if event.type != "rectification.requested" or not event.subject or not event.sealed:
+        return
+    current = await store.lock_profile(conn, event.subject)
+    if current is None and event.data.get("subject_kind") != "candidate":
+        return  # not a candidate of ours (e.g. a crm contact): crm answers
+    sealed = await opened(event)
+    if sealed is None:
+        return
+    changes = sealed.get("changes") or {}
+    applied: list[str] = []
+    rejected: list[str] = []
+    if current is None:
+        rejected = sorted(changes)
+    else:
+        profile = domain.loads(current["profile"])
+        for path, value in changes.items():
+            try:
+                profile = domain.rectify(profile, str(path), value)
+                applied.append(str(path))
+            except domain.Rejected:
+                rejected.append(str(path))
+        if applied:
+            await store.replace_profile(conn, event.subject, profile, derived(profile))
+            await profile_event(conn, "profile.rectified", event, fields=applied)
+    await outbox.record(
+        conn,
+        PRIVACY_RECTIFICATION_DONE,
+        Envelope(
+            type="rectification.done",
+            source="candidates",
+            subject=event.subject,
+            correlation_id=event.correlation_id,
+            data={
+                "request_id": event.data.get("request_id"),
+                "service": "candidates",
+                "applied": applied,
+                "rejected": rejected,
+            },
+        ),
+    )
+    log.info(
+        "rectification", extra={"subject": event.subject, "applied": len(applied),
+                                "rejected": len(rejected)},
+    )  # fmt: skip
+
+
+async def access_slice(conn: asyncpg.Connection, candidate_id: str) -> dict[str, Any]:
+    """Everything this service holds about the candidate (empty when nothing)."""
+    row = await store.get_profile(conn, candidate_id)
+    texts = await store.cv_texts(conn, candidate_id)
+    if row is None and not texts:
+        return {}
+    out: dict[str, Any] = {}
+    if row is not None:
+        out["profile"] = domain.loads(row["profile"])
+        out["status"] = row["status"]
+        out["created_at"] = row["created_at"]
+        out["updated_at"] = row["updated_at"]
+        out["notes"] = [dict(n) for n in await store.notes(conn, candidate_id)]
+        out["placements"] = [dict(p) for p in await store.placements(conn, candidate_id)]
+        out["placement_checks"] = [
+            {k: v for k, v in dict(c).items() if k != "candidate_id"}
+            for c in await store.checks(conn, candidate_id)
+        ]
+        out["client_exports"] = [
+            {k: v for k, v in dict(e).items() if k != "candidate_id"}
+            for e in await store.exports(conn, candidate_id)
+        ]
+    out["cv_texts"] = [dict(t) for t in texts]
+    return out
+
+
+@service.consumer(PRIVACY_ACCESS, after_erasure=True)
+async def access(event: Envelope, conn: asyncpg.Connection) -> None:
+    if event.type != "access.requested" or not event.subject:
+        return
+    data: dict[str, Any] = {
+        "request_id": event.data.get("request_id"),
+        "service": "candidates",
+        "files": [],
+    }
+    sealed = None
+    found = (
+        {}
+        if await erasure.is_erased(conn, event.subject)
+        else await access_slice(conn, event.subject)
+    )
+    try:
+        key = await service.keys.get(event.subject)
+        sealed = keys.seal(key, {"slice": found}, event.subject)
+    except KeyShredded:
+        # Without a key nothing can be sealed: an erased (or never known) subject.
+        data["erased"] = True
+        if found:  # data held without a key: never send it in plaintext; flag it instead
+            log.error(
+                "access: data held for a subject without a key", extra={"subject": event.subject}
+            )
+            data["error"] = "data held but the subject key is missing"
+    await outbox.record(
+        conn,
+        PRIVACY_ACCESS_SLICES,
+        Envelope(
+            type="access.slice",
+            source="candidates",
+            subject=event.subject,
+            correlation_id=event.correlation_id,
+            data=data,
+            sealed=sealed,
         ),
     )
 
 
 @service.consumer(PRIVACY_ERASURE, after_erasure=True)
 async def erase(event: Envelope, conn: asyncpg.Connection) -> None:
-    assert event.subject
+    """Delete everything about the subject, keep the tombstone, acknowledge with counts."""
+    if not event.subject:
+        raise Poison("erasure without a subject")
     service.keys.forget(event.subject)
-    n = await store.delete_candidate(conn, event.subject)
-    await erasure.complete(conn, "candidates", event, {"profiles": n})
+    counts = await store.delete_subject(conn, event.subject)
+    # Kinds that had nothing are left out of the receipt; the profile count always shows.
+    receipt = {k: n for k, n in counts.items() if n or k == "profiles"}
+    await erasure.complete(conn, "candidates", event, receipt)
+    log.info("subject erased", extra={"subject": event.subject, **counts})

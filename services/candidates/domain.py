@@ -1,0 +1,391 @@
+"""Candidate rules without I/O: the profile's shape, what search indexes, experience and
+education for the filters, rectification of one field, and what a client export may show."""
+
+import copy
+import datetime as dt
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, ValidationError
+
+from services.common.keys import blind_index
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5_000)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Items = 100  # longest list a profile section may hold
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Address(_Part):
+    street: Short | None = None
+    house_number: Short | None = None
+    postcode: Annotated[str, StringConstraints(strip_whitespace=True, max_length=16)] | None = None
+    city: Short | None = None
+    country: Short | None = None
+
+
+class Education(_Part):
+    level: Short | None = None
+    institution: Short | None = None
+    programme: Short | None = None
+    start: date | None = None
+    end: date | None = None
+    completed: bool | None = None
+
+
+class Internship(_Part):
+    organisation: Short | None = None
+    role: Short | None = None
+    start: date | None = None
+    end: date | None = None
+    description: Text | None = None
+
+
+class WorkExperience(_Part):
+    employer: Short | None = None
+    role: Short | None = None
+    start: date | None = None
+    end: date | None = None
+    description: Text | None = None
+
+
+class Training(_Part):
+    name: Short
+    provider: Short | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+
+
+class TestResult(_Part):
+    name: Short
+    result: Short | None = None
+    date: dt.date | None = None
+
+
+class Availability(_Part):
+    available_from: date | None = None
+    hours_per_week: int | None = Field(default=None, ge=0, le=80)
+    regions: list[Short] = Field(default_factory=list, max_length=20)
+
+
+class Leave(_Part):
+    start: date
+    end: date | None = None
+    reason: Short | None = None
+
+
+class Reference(_Part):
+    name: Short | None = None
+    organisation: Short | None = None
+    relation: Short | None = None
+    email: EmailStr | None = None
+    phone: Short | None = None
+
+
+class Testimonial(_Part):
+    author: Short | None = None
+    organisation: Short | None = None
+    date: dt.date | None = None
+    text: Text
+
+
+class Profile(BaseModel):
+    """Every field the privacy statement lists. Extra fields from the registration form are
+    kept (intake may add fields), so nothing the candidate entered is silently dropped."""
+
+    model_config = ConfigDict(extra="allow")
+
+    first_name: Name
+    last_name: Name
+    email: EmailStr
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    address: Address | None = None
+    birth_date: date | None = None
+    birth_place: Short | None = None
+    gender: Short | None = None
+    functions_sought: list[Code] = Field(default_factory=list, max_length=20)
+    education: list[Education] = Field(default_factory=list, max_length=Items)
+    internships: list[Internship] = Field(default_factory=list, max_length=Items)
+    work_experience: list[WorkExperience] = Field(default_factory=list, max_length=Items)
+    trainings: list[Training] = Field(default_factory=list, max_length=Items)
+    tests: list[TestResult] = Field(default_factory=list, max_length=Items)
+    languages: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
+        default_factory=list, max_length=30
+    )
+    work_permit_nl: bool | None = None
+    availability: Availability | None = None
+    leave: list[Leave] = Field(default_factory=list, max_length=Items)
+    references: list[Reference] = Field(default_factory=list, max_length=Items)
+    testimonials: list[Testimonial] = Field(default_factory=list, max_length=Items)
+    consent: dict[str, Any] | None = None  # the registration's privacy-statement consent
+
+
+# Fields of the hand-off that are not profile data: identifiers' hashes travel as columns,
+# original file names belong to documents.
+HANDOFF_ONLY = ("email_hash", "phone_hash", "original_names")
+# Fields a recruiter may not change: consent is the candidate's own statement.
+NOT_EDITABLE = ("consent",)
+
+
+def loads(raw: str | dict[str, Any]) -> dict[str, Any]:
+    """A stored profile (jsonb arrives as text) as a dict."""
+    return json.loads(raw) if isinstance(raw, str) else raw
+
+
+def profile_from_registration(fields: dict[str, Any]) -> dict[str, Any]:
+    """The profile as stored (JSON-ready) from the sealed fields of `registration.accepted`."""
+    data = {k: v for k, v in fields.items() if k not in HANDOFF_ONLY}
+    return Profile.model_validate(data).model_dump(mode="json", exclude_unset=True)
+
+
+def validate_profile(profile: dict[str, Any]) -> dict[str, Any]:
+    return Profile.model_validate(profile).model_dump(mode="json", exclude_unset=True)
+
+
+# --- search -------------------------------------------------------------------------------
+
+# Dutch labels of function types, so "directiesecretaresse" finds executive_secretary.
+FUNCTION_LABELS: dict[str, str] = {
+    "personal_assistant": "personal assistant persoonlijk assistent assistente",
+    "office_manager": "office manager officemanager kantoormanager",
+    "executive_secretary": "directiesecretaresse directiesecretaris executive secretary"
+    " secretaresse",
+    "management_assistant": "management assistant managementassistent managementassistente"
+    " assistente",
+    "management_support": "management ondersteuner managementondersteuning ondersteuning",
+    "secretary": "secretaresse secretaris secretary",
+}
+
+EDUCATION_RANK: dict[str, int] = {
+    "vmbo": 1,
+    "mbo": 2,
+    "havo": 2,
+    "vwo": 3,
+    "hbo": 4,
+    "bachelor": 4,
+    "wo": 5,
+    "master": 5,
+}
+EducationLevel = Literal["vmbo", "mbo", "havo", "vwo", "hbo", "bachelor", "wo", "master"]
+LEVEL_LABEL = {1: "vmbo", 2: "mbo", 3: "vwo", 4: "hbo", 5: "wo"}
+
+CV_TEXT_LIMIT = 200_000  # characters; a tsvector must stay under 1 MB
+
+
+def search_texts(profile: dict[str, Any]) -> tuple[str, str]:
+    """(weight A, weight B) text for the Dutch full-text index.
+
+    A: what a recruiter searches for first: names, functions sought, roles held.
+    B: the rest of the career: descriptions, education, trainings, tests, place, regions.
+    CV text is indexed separately (weight C) as it arrives from documents.
+    """
+    a = [profile.get("first_name") or "", profile.get("last_name") or ""]
+    for code in profile.get("functions_sought") or []:
+        a.append(FUNCTION_LABELS.get(code) or code.replace("_", " "))
+    for job in profile.get("work_experience") or []:
+        a.append(job.get("role") or "")
+    b: list[str] = []
+    for job in profile.get("work_experience") or []:
+        b += [job.get("employer") or "", job.get("description") or ""]
+    for stage in profile.get("internships") or []:
+        b += [stage.get(k) or "" for k in ("organisation", "role", "description")]
+    for edu in profile.get("education") or []:
+        b += [edu.get(k) or "" for k in ("level", "institution", "programme")]
+    for item in (profile.get("trainings") or []) + (profile.get("tests") or []):
+        b += [item.get("name") or "", item.get("provider") or ""]
+    address = profile.get("address") or {}
+    b.append(address.get("city") or "")
+    b += (profile.get("availability") or {}).get("regions") or []
+    return " ".join(x for x in a if x), " ".join(x for x in b if x)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Columns computed from the profile for lookups, filters and search."""
+
+    email_hash: str
+    phone_hash: str | None
+    function_types: list[str]
+    regions: list[str]
+    postcode_area: str | None
+    available_from: date | None
+    experience_months: int
+    experience_running: date | None
+    education_rank: int
+    text_a: str
+    text_b: str
+
+
+def derive(profile: dict[str, Any], index_key: str, today: date) -> Derived:
+    """Blind indexes (keyed hashes, never the plaintext) and the search columns."""
+    phone = profile.get("phone")
+    months, running = experience(profile, today)
+    text_a, text_b = search_texts(profile)
+    availability = profile.get("availability") or {}
+    return Derived(
+        email_hash=blind_index(index_key, "email", profile["email"]),
+        phone_hash=blind_index(index_key, "phone", phone) if phone else None,
+        function_types=list(profile.get("functions_sought") or []),
+        regions=sorted({r.strip().lower() for r in availability.get("regions") or []}),
+        postcode_area=postcode_area(profile),
+        available_from=_as_date(availability.get("available_from")),
+        experience_months=months,
+        experience_running=running,
+        education_rank=education_rank(profile),
+        text_a=text_a,
+        text_b=text_b,
+    )
+
+
+def postcode_area(profile: dict[str, Any]) -> str | None:
+    """The four digits of a Dutch postcode ("1015 CJ" -> "1015"), None if there are none."""
+    raw = ((profile.get("address") or {}).get("postcode") or "").replace(" ", "")
+    return raw[:4] if len(raw) >= 4 and raw[:4].isdigit() else None
+
+
+def education_rank(profile: dict[str, Any]) -> int:
+    """Highest level completed (or in progress when 'completed' is not said to be false)."""
+    ranks = [
+        EDUCATION_RANK.get(str(e.get("level") or "").strip().lower(), 0)
+        for e in profile.get("education") or []
+        if e.get("completed") is not False
+    ]
+    return max(ranks, default=0)
+
+
+def experience(profile: dict[str, Any], today: date) -> tuple[int, date | None]:
+    """(months in finished periods, start of the period still running) with overlaps merged,
+    so years of experience stay right as time passes without rewriting the row."""
+    periods: list[tuple[date, date | None]] = []
+    for job in profile.get("work_experience") or []:
+        start = _as_date(job.get("start"))
+        end = _as_date(job.get("end"))
+        if start is None or start > today or (end is not None and end < start):
+            continue
+        periods.append((start, None if end is None or end >= today else end))
+    periods.sort(key=lambda p: p[0])
+    merged: list[list[date | None]] = []
+    for start, end in periods:
+        if merged:
+            last_end = merged[-1][1]
+            if last_end is None or start <= last_end:
+                if last_end is not None and (end is None or end > last_end):
+                    merged[-1][1] = end
+                continue
+        merged.append([start, end])
+    months, running = 0, None
+    for start, end in merged:
+        assert start is not None
+        if end is None:
+            running = start
+        else:
+            months += months_between(start, end)
+    return months, running
+
+
+def months_between(start: date, end: date) -> int:
+    return max(0, (end.year - start.year) * 12 + end.month - start.month)
+
+
+def years_of_experience(months: int, running_since: date | None, today: date) -> int:
+    if running_since is not None:
+        months += months_between(running_since, today)
+    return months // 12
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+# --- rectification ------------------------------------------------------------------------
+
+
+class Rejected(Exception):
+    """A correction that names no field of the profile or gives an invalid value."""
+
+
+def rectify(profile: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of the profile with one field (dotted path, list items by index) corrected.
+
+    The result is validated as a whole; the caller stores it in place, so the old value
+    is gone rather than kept in a history.
+    """
+    parts = path.split(".")
+    if not path or parts[0] not in Profile.model_fields or parts[0] in NOT_EDITABLE:
+        raise Rejected(path)
+    updated = copy.deepcopy(profile)
+    node: Any = updated
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise Rejected(path)
+            key: Any = int(part)
+        elif isinstance(node, dict):
+            key = part
+            if not last and node.get(key) is None:
+                node[key] = {}
+        else:
+            raise Rejected(path)
+        if last:
+            node[key] = value
+        else:
+            node = node[key]
+    try:
+        return validate_profile(updated)
+    except ValidationError as exc:
+        raise Rejected(path) from exc
+
+
+# --- client export ------------------------------------------------------------------------
+
+# What a candidate can agree to share with a client, and the profile fields behind each.
+SHAREABLE: dict[str, tuple[str, ...]] = {
+    "name": ("first_name", "last_name"),
+    "contact": ("email", "phone"),
+    "address": ("address",),
+    "birth": ("birth_date", "birth_place", "gender"),
+    "education": ("education",),
+    "internships": ("internships",),
+    "work_experience": ("work_experience",),
+    "trainings": ("trainings", "tests"),
+    "languages": ("languages",),
+    "availability": ("availability", "leave"),
+    "references": ("references", "testimonials"),
+}
+ShareSection = Literal[
+    "name",
+    "contact",
+    "address",
+    "birth",
+    "education",
+    "internships",
+    "work_experience",
+    "trainings",
+    "languages",
+    "availability",
+    "references",
+]
+
+
+def client_export(
+    candidate_id: str, profile: dict[str, Any], sections: list[str]
+) -> dict[str, Any]:
+    """Only the sections the candidate agreed to share; nothing else leaves the agency."""
+    out: dict[str, Any] = {"candidate_ref": candidate_id}
+    for section in sections:
+        for field in SHAREABLE.get(section, ()):
+            if profile.get(field) is not None:
+                out[field] = profile[field]
+    return out
