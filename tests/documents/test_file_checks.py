@@ -1,0 +1,101 @@
+"""What the documents service accepts, judged from the bytes alone (pure domain, no stack)."""
+
+import time
+
+import pytest
+
+from services.documents import domain
+from tests.documents import files
+
+
+def test_real_cv_files_are_accepted_with_their_sniffed_type():
+    assert domain.validate("cv", files.pdf()) == domain.PDF
+    assert domain.validate("cv", files.docx()) == domain.DOCX
+    assert domain.validate("photo", files.png()) == domain.PNG
+    assert domain.validate("photo", files.JPEG) == domain.JPEG
+
+
+def test_cv_text_is_extracted_from_pdf_and_docx():
+    assert "directiesecretaresse" in domain.inspect("cv", files.pdf())[1]
+    text = domain.inspect("cv", files.docx("Office manager", "Amersfoort"))[1]
+    assert text.split() == ["Office", "manager", "Amersfoort"]
+    assert domain.inspect("photo", files.png()) == (domain.PNG, None)
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "status"),
+    [
+        ("cv", files.EXECUTABLE, 415),  # a program renamed to cv.pdf
+        ("cv", files.pdf()[:-40], 422),  # truncated PDF
+        ("cv", files.pdf()[:200], 422),
+        ("cv", files.with_zip_appended(files.pdf()), 415),  # PDF + ZIP polyglot
+        ("photo", files.with_zip_appended(files.png()), 415),
+        ("photo", files.with_zip_appended(files.JPEG), 415),
+        ("photo", files.png() + b"<script>alert(1)</script>", 415),
+        ("photo", files.JPEG[:-30], 422),  # truncated JPEG
+        ("photo", files.png()[:-12], 422),  # PNG without its end
+        ("photo", files.png(width=50_000, height=50_000), 422),  # pixel bomb
+        ("photo", files.pdf(), 415),  # a document is not a photo
+        ("cv", files.png(), 415),  # and a photo is not a CV
+        ("cv", b"", 422),
+        ("cv", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", 422),  # no pages
+        ("cv", files.zip_bomb_docx(), 422),
+        ("cv", files.docx(extra={"word/vbaProject.bin": b"macro"}), 415),
+        ("cv", b"PK\x03\x04" + b"\x00" * 100, 422),  # damaged zip
+    ],
+)
+def test_hostile_or_wrong_files_are_refused(kind, data, status):
+    with pytest.raises(domain.Rejected) as caught:
+        domain.validate(kind, data)
+    assert caught.value.status == status, str(caught.value)
+
+
+def test_docx_with_entity_declarations_is_refused_in_any_encoding():
+    laughs = '<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+    utf8 = files.document_xml("&b;", prolog=laughs)
+    utf16 = utf8.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    for document in (utf8.encode(), utf16):
+        data = files.docx(document=document)
+        with pytest.raises(domain.Rejected, match="declarations"):
+            domain.validate("cv", data)
+
+
+def test_pdf_with_javascript_is_refused():
+    data = files.pdf().replace(
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+    )
+    with pytest.raises(domain.Rejected, match="scripts"):
+        domain.validate("cv", data)
+
+
+def test_size_limits_are_10_mb_for_documents_and_5_mb_for_photos():
+    big_photo = files.png()[:-12] + b"\x00" * (5 * domain.MB) + files.png()[-12:]
+    with pytest.raises(domain.Rejected) as caught:
+        domain.validate("photo", big_photo)
+    assert caught.value.status == 413
+    with pytest.raises(domain.Rejected) as caught:
+        domain.validate("cv", b"%PDF-1.4\n" + b" " * (10 * domain.MB))
+    assert caught.value.status == 413
+
+
+def test_download_links_expire_and_cannot_be_forged():
+    secret = b"k" * 32
+    token = domain.sign_link(secret, domain.Link("doc-1", "user-1", int(time.time()) + 300))
+    assert domain.read_link(secret, token, time.time()).document_id == "doc-1"
+    with pytest.raises(domain.LinkExpired):
+        domain.read_link(secret, token, time.time() + 301)
+    payload, _, mac = token.partition(".")
+    forged = domain._b64(b'["doc-2", "user-1", 9999999999]') + "." + mac
+    for bad in (forged, payload, token + "x", "", "....", "a.b"):
+        with pytest.raises(domain.LinkInvalid):
+            domain.read_link(secret, bad, time.time())
+    with pytest.raises(domain.LinkInvalid):
+        domain.read_link(b"other" * 8, token, time.time())
+
+
+def test_file_names_lose_paths_and_control_characters():
+    assert domain.clean_name("C:\\fakepath\\cv Sanne.pdf", domain.PDF) == "cv Sanne.pdf"
+    assert domain.clean_name("../../etc/passwd\x00", domain.PDF) == "passwd"
+    assert domain.clean_name(None, domain.DOCX) == "document.docx"
+    assert domain.export_name("id", "CV Zoë de Vries.pdf") == "id-CV_Zoe_de_Vries.pdf"
