@@ -14,6 +14,11 @@ from devstack.infra import Endpoints, LocalStack, free_ports
 from devstack.services import SERVICES, Platform
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `last` (the bus privacy scan) run after everything else has run."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     root = tmp_path_factory.mktemp("stack")
