@@ -1,58 +1,666 @@
-"""Intake HTTP API: the public registration endpoint."""
+"""Intake HTTP API: the public registration endpoint and its status, the published criteria,
+the recruiters' review queue, and the internal reads for the hand-off and for privacy."""
+
+import hashlib
+import ipaddress
+import json
+import logging
+import os
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Depends, File, Form, HTTPException, UploadFile
-from pydantic import BaseModel, ConfigDict, EmailStr, ValidationError
+import httpx
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import Counter
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartException
 
-from services.common import keys, outbox
+from services.common import erasure, keys, outbox
+from services.common.auth import Actor, require_service, role
 from services.common.db import db_conn
-from services.common.envelope import Envelope, new_id
+from services.common.envelope import Envelope, new_id, utcnow
+from services.common.errors import field_errors, invalid
 from services.common.topics import INTAKE_REGISTRATIONS
 
-from . import store
-from .bootstrap import service
+from . import domain, staging, store, workers
+from .bootstrap import service, settings
 
+log = logging.getLogger(__name__)
 router = APIRouter()
+internal = APIRouter(prefix="/internal", dependencies=[Depends(require_service)])
+recruiter = role("recruiter", "admin")
+
+REGISTRATIONS = Counter("intake_registrations_total", "Registrations by outcome", ["outcome"])
+MAX_JSON_BYTES = 256 * 1024
+# The whole request: both files at their limit plus the JSON and multipart overhead.
+MAX_REQUEST_BYTES = domain.CV_MAX_BYTES + domain.PHOTO_MAX_BYTES + 1024 * 1024
+FORM_PARTS = ("registration", "cv", "photo")
 
 
-class Registration(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    first_name: str
-    last_name: str
-    email: EmailStr
+def problem(
+    status: int, field: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The kit's error shape for answers other than plain validation (413, 429, 409, 503)."""
+    return JSONResponse(
+        {"detail": message, "errors": [{"field": field, "message": message}]},
+        status_code=status,
+        headers=headers,
+    )
 
 
-class Accepted(BaseModel):
+# --- registering ---------------------------------------------------------------------------
+
+
+class Receipt(BaseModel):
     id: str
-    status: str
-    status_url: str
+    status: str  # rejected | in_review | accepted
+    status_url: str  # carries the registration id only, never personal data
 
 
-@router.post("/api/intake/registrations", status_code=202, response_model=Accepted)
-async def register(
-    registration: str = Form(...),
-    cv: UploadFile = File(...),
-    photo: UploadFile | None = File(default=None),
-    conn: asyncpg.Connection = Depends(db_conn),
-) -> Accepted:
+def receipt(reg_id: str, status: str) -> Receipt:
+    return Receipt(id=reg_id, status=status, status_url=f"/api/intake/registrations/{reg_id}")
+
+
+@dataclass
+class Upload:
+    kind: str
+    data: bytes
+    content_type: str
+    original_name: str
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "file_id": new_id(),
+            "kind": self.kind,
+            "content_type": self.content_type,
+            "size": len(self.data),
+            "sha256": hashlib.sha256(self.data).hexdigest(),
+            "original_name": self.original_name,
+        }
+
+
+class TooLarge(Exception):
+    def __init__(self, field: str, limit: int) -> None:
+        super().__init__(field)
+        self.field, self.limit = field, limit
+
+
+def client_address(request: Request) -> str | None:
+    """The address to rate-limit. Behind a trusted proxy (FORWARDED_ALLOW_IPS, loopback by
+    default) uvicorn already put the forwarded client address here. A loopback caller that
+    forwards none is local (the gateway acting itself, an operator) and is not limited."""
+    host = request.client.host if request.client else None
+    if not host:
+        return None
     try:
-        reg = Registration.model_validate_json(registration)
-    except ValidationError as exc:
-        raise HTTPException(status_code=422, detail="registration is not valid") from exc
-    reg_id, subject = new_id(), new_id()
-    key = await service.keys.get_or_create(subject)
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return host
+
+
+def safe_name(name: str | None) -> str:
+    """The uploaded file's name as something printable and short (it is kept sealed only)."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    return base[:200] or "upload"
+
+
+async def read_upload(
+    form: FormData, field: str, limit: int, sniff: Any, what: str, required: bool
+) -> tuple[Upload | None, list[dict[str, str]]]:
+    parts = form.getlist(field)
+    # A browser posts an empty file part when no file was chosen: that is no file.
+    parts = [p for p in parts if not (isinstance(p, str) and not p)]
+    parts = [p for p in parts if not (isinstance(p, UploadFile) and not p.filename and not p.size)]
+    if not parts:
+        return None, ([{"field": field, "message": "a file is required"}] if required else [])
+    if len(parts) > 1:
+        return None, [{"field": field, "message": "send one file only"}]
+    part = parts[0]
+    if not isinstance(part, UploadFile):
+        return None, [{"field": field, "message": "must be a file upload"}]
+    data = await part.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(field, limit)
+    if not data:
+        return None, [{"field": field, "message": "the file is empty"}]
+    content_type = sniff(data)
+    if content_type is None:
+        return None, [{"field": field, "message": f"must be {what} (judged by its content)"}]
+    return Upload(field, data, content_type, safe_name(part.filename)), []
+
+
+async def parse(
+    form: FormData,
+) -> tuple[domain.Registration | None, list[Upload], list[dict[str, str]]]:
+    """Validate every part; all field errors at once, so the page can show them together."""
+    errors = [
+        {"field": name, "message": "unknown part"}
+        for name in dict.fromkeys(form.keys())
+        if name not in FORM_PARTS
+    ]
+    reg = None
+    raw = form.getlist("registration")
+    if len(raw) != 1 or not isinstance(raw[0], str) or not raw[0].strip():
+        errors.append({"field": "registration", "message": "required: one JSON text part"})
+    else:
+        try:
+            reg = domain.Registration.model_validate_json(raw[0])
+        except ValidationError as exc:
+            errors += [
+                {**e, "field": "registration"} if e["field"] == "request" else e
+                for e in field_errors(exc.errors())
+            ]
+    cv, cv_errors = await read_upload(
+        form, "cv", domain.CV_MAX_BYTES, domain.sniff_cv, "a PDF or DOCX document", True
+    )
+    photo, photo_errors = await read_upload(
+        form, "photo", domain.PHOTO_MAX_BYTES, domain.sniff_photo, "a JPEG or PNG image", False
+    )
+    uploads = [u for u in (cv, photo) if u is not None]
+    return reg, uploads, errors + cv_errors + photo_errors
+
+
+async def lookup_candidate(email_hash: str) -> str | None:
+    """The existing candidate with this email, if any. Candidates being unreachable counts as
+    'new person' (a duplicate profile is merged later; a lost registration is not)."""
+    try:
+        async with httpx.AsyncClient(timeout=5.0) as http:
+            resp = await http.post(
+                f"{settings.candidates_url}/internal/candidates/lookup",
+                json={"email_hash": email_hash},
+                headers={"X-Service-Token": settings.service_token},
+            )
+        if resp.status_code == 200:
+            candidate_id = resp.json().get("candidate_id")
+            return str(UUID(str(candidate_id)))
+        if resp.status_code != 404:
+            log.warning("candidate lookup failed", extra={"status": resp.status_code})
+    except (httpx.HTTPError, ValueError) as exc:
+        log.warning("candidate lookup failed", extra={"error": type(exc).__name__})
+    return None
+
+
+async def is_suppressed(email_hash: str, phone_hash: str) -> bool:
+    """Whether the person asked never to be approached again. A new explicit registration is
+    allowed anyway and lifts that (privacy acts on the accepted event); unknown means no."""
+    try:
+        async with httpx.AsyncClient(timeout=5.0) as http:
+            resp = await http.post(
+                f"{settings.privacy_url}/internal/suppression/check",
+                json={"email_hash": email_hash, "phone_hash": phone_hash},
+                headers={"X-Service-Token": settings.service_token},
+            )
+        if resp.status_code == 200:
+            return resp.json().get("suppressed") is True
+        if resp.status_code != 404:
+            log.warning("suppression check failed", extra={"status": resp.status_code})
+    except (httpx.HTTPError, ValueError) as exc:
+        log.warning("suppression check failed", extra={"error": type(exc).__name__})
+    return False
+
+
+async def identify(conn: asyncpg.Connection, email_hash: str) -> tuple[str, bool]:
+    """The subject id: a registration of the same person still in progress, else the existing
+    candidate with this email, else a new id. Returns (subject, existing candidate)."""
+    row = await store.in_flight_subject(conn, email_hash)
+    if row is not None:
+        return row["subject"], row["existing"]
+    candidate_id = await lookup_candidate(email_hash)
+    return (candidate_id, True) if candidate_id else (new_id(), False)
+
+
+def handoff_event(
+    row: dict[str, Any], files: list[dict[str, Any]], key: bytes, decided_by: str
+) -> Envelope:
+    """registration.accepted (docs/contracts.md): ids and facts in data, the person sealed."""
+    data = row["data"]
+    sealed = {
+        **data,
+        "email_hash": row["email_hash"],
+        "phone_hash": row["phone_hash"],
+        "consent": {**data["consent"], "given_at": row["received_at"]},
+        "original_names": {str(f["file_id"]): f["original_name"] for f in files},
+    }
+    return Envelope(
+        type="registration.accepted",
+        source="intake",
+        subject=row["subject"],
+        correlation_id=str(row["id"]),
+        data={
+            "registration_id": str(row["id"]),
+            "existing": row["existing"],
+            "files": [
+                {k: (str(f[k]) if k == "file_id" else f[k]) for k in FILE_FACTS} for f in files
+            ],
+            "criteria_version": row["screening"]["criteria_version"],
+            "decided_by": decided_by,
+            "suppression_lifted": row["suppressed"],
+        },
+        sealed=keys.seal(key, sealed, row["subject"]),
+    )
+
+
+FILE_FACTS = ("file_id", "kind", "content_type", "size", "sha256")
+
+
+async def subject_key(subject: str) -> bytes | None:
+    """The subject's key, made if new; None if the subject was erased meanwhile."""
+    try:
+        return await service.keys.get_or_create(subject)
+    except keys.KeyShredded:
+        return None
+
+
+class SubjectErased(Exception):
+    """The subject was erased while this registration was being stored."""
+
+
+@router.post(
+    "/api/intake/registrations",
+    status_code=202,
+    response_model=Receipt,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["registration", "cv"],
+                        "properties": {
+                            "registration": {"type": "string", "description": "JSON"},
+                            "cv": {"type": "string", "format": "binary"},
+                            "photo": {"type": "string", "format": "binary"},
+                        },
+                    }
+                }
+            }
+        }
+    },
+)
+async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)) -> Any:
+    """Public (no login): a candidate registers; screened at once, answered with an id."""
+    client = client_address(request)
+    if client is not None:
+        client_hash = keys.blind_index(settings.blind_index_key, "client", client)
+        window = settings.intake_registration_window_seconds
+        if await store.count_attempt(conn, client_hash, window) > (
+            settings.intake_registration_limit
+        ):
+            log.info("registration rate-limited")
+            return problem(
+                429,
+                "request",
+                "too many registrations from your address; please try again later",
+                {"Retry-After": str(window)},
+            )
+    try:
+        form = await request.form(max_files=3, max_fields=3, max_part_size=MAX_JSON_BYTES)
+    except MultiPartException as exc:
+        return invalid([{"field": "request", "message": exc.message}])
+    try:
+        reg, uploads, errors = await parse(form)
+    except TooLarge as exc:
+        mb = exc.limit // (1024 * 1024)
+        return problem(413, exc.field, f"the file is larger than {mb} MB")
+    finally:
+        await form.close()
+    if errors or reg is None:
+        return invalid(errors)
+
+    today = date.today()
+    criteria = domain.load_criteria()
+    screening = domain.screen(reg, criteria, today)
+    failing = [r.criterion for r in screening.failing()]
+    reg_id = new_id()
+    if screening.outcome == "rejected":
+        unmet = [r.criterion for r in screening.reasons if r.result == "unmet"]
+        async with conn.transaction():
+            await store.count_decision(
+                conn, today, screening.criteria_version, "screening", "rejected", unmet
+            )
+            await store.insert_notice(conn, new_id(), None, reg.email, reg.first_name, unmet)
+        workers.wake()
+        REGISTRATIONS.labels("rejected").inc()
+        log.info("registration rejected", extra={"registration_id": reg_id, "criteria": unmet})
+        return receipt(reg_id, "rejected")
+
+    email_hash = keys.blind_index(settings.blind_index_key, "email", reg.email)
+    phone_hash = keys.blind_index(settings.blind_index_key, "phone", reg.phone)
+    subject, existing = await identify(conn, email_hash)
+    suppressed = await is_suppressed(email_hash, phone_hash)
+    accepted = screening.outcome == "accepted"
+    key = None
+    if accepted:
+        try:
+            key = await subject_key(subject)
+            if key is None:  # the person was erased just now: this registration starts afresh
+                subject, existing = new_id(), False
+                key = await subject_key(subject)
+        except httpx.HTTPError as exc:
+            log.warning("subject key unavailable", extra={"error": type(exc).__name__})
+            return problem(503, "request", "registration is unavailable; please try again soon")
+        assert key is not None
+
+    file_key = os.urandom(32)
+    files = [u.describe() for u in uploads]
+    row: dict[str, Any] = {
+        "id": reg_id,
+        "subject": subject,
+        "existing": existing,
+        "data": reg.model_dump(mode="json"),
+        "screening": screening.model_dump(mode="json"),
+        "email_hash": email_hash,
+        "phone_hash": phone_hash,
+        "suppressed": suppressed,
+        "received_at": utcnow().isoformat(),
+    }
+    written: list[str] = []
+    try:
+        for upload, file in zip(uploads, files, strict=True):
+            name = staging.object_name(reg_id, file["file_id"])
+            await staging.put(service.s3, name, upload.data, upload.content_type, file_key)
+            written.append(name)
+        async with conn.transaction():
+            await store.lock_subject(conn, subject)
+            if await erasure.is_erased(conn, subject):
+                raise SubjectErased
+            await store.insert_registration(
+                conn,
+                reg_id,
+                subject,
+                existing,
+                "accepted" if accepted else "needs_review",
+                row["data"],
+                row["screening"],
+                email_hash,
+                phone_hash,
+                suppressed,
+                file_key,
+            )
+            for file in files:
+                name = staging.object_name(reg_id, file["file_id"])
+                await store.insert_file(conn, reg_id, file, name)
+            await store.count_decision(
+                conn, today, screening.criteria_version, "screening", screening.outcome, failing
+            )
+            if accepted:
+                assert key is not None
+                await outbox.record(
+                    conn, INTAKE_REGISTRATIONS, handoff_event(row, files, key, "screening")
+                )
+    except SubjectErased:
+        await staging.remove(service.s3, written)
+        log.info("registration raced an erasure", extra={"registration_id": reg_id})
+        return problem(409, "request", "your registration could not be completed; please resend")
+    except Exception:
+        await staging.remove(service.s3, written)  # nothing half-stored
+        raise
+    REGISTRATIONS.labels(screening.outcome).inc()
+    log.info(
+        "registration stored",
+        extra={"registration_id": reg_id, "outcome": screening.outcome, "files": len(files)},
+    )
+    return receipt(reg_id, "accepted" if accepted else "in_review")
+
+
+@router.get("/api/intake/registrations/{registration_id}")
+async def registration_status(
+    registration_id: UUID, conn: asyncpg.Connection = Depends(db_conn)
+) -> dict[str, str]:
+    """Public: where a registration in progress stands. Finished ones are gone from intake."""
+    status = await store.get_status(conn, str(registration_id))
+    if status is None:
+        raise HTTPException(404, "no registration in progress with this id")
+    return {
+        "id": str(registration_id),
+        "status": "in_review" if status == "needs_review" else status,
+    }
+
+
+@router.get("/api/intake/criteria")
+async def published_criteria() -> dict[str, Any]:
+    """Public: the criteria registrations are screened against (the statement promises them)."""
+    criteria = domain.load_criteria()
+    return {
+        "version": criteria.version,
+        "criteria": [
+            {
+                "criterion": name,
+                "label": c.label_nl,
+                "requirement": c.requirement_nl,
+                "on_fail": c.on_fail,
+            }
+            for name, c in criteria.criteria.items()
+        ],
+    }
+
+
+# --- the review queue (recruiters, through the gateway) ------------------------------------
+
+
+def review_item(row: asyncpg.Record, files: list[asyncpg.Record]) -> dict[str, Any]:
+    screening = json.loads(row["screening"])
+    return {
+        "id": str(row["id"]),
+        "received_at": row["received_at"].isoformat(),
+        "existing_candidate": row["existing"],
+        "criteria_version": screening["criteria_version"],
+        "reasons": screening["reasons"],
+        "registration": json.loads(row["data"]),
+        "files": [
+            {
+                "file_id": str(f["file_id"]),
+                "kind": f["kind"],
+                "content_type": f["content_type"],
+                "size": f["size"],
+            }
+            for f in files
+        ],
+    }
+
+
+@router.get("/api/intake/review")
+async def review_queue(
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=1_000_000),
+    _: Actor = Depends(recruiter),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> dict[str, Any]:
+    """Registrations the criteria could not decide, oldest first."""
+    rows = await store.review_queue(conn, limit, offset)
+    items = [review_item(r, await store.files_of(conn, str(r["id"]))) for r in rows]
+    return {"items": items, "total": await store.review_total(conn)}
+
+
+async def waiting_for_review(
+    conn: asyncpg.Connection, registration_id: UUID, lock: bool = False
+) -> asyncpg.Record:
+    row = await store.get_registration(conn, str(registration_id), lock=lock)
+    if row is None:
+        raise HTTPException(404, "no registration in progress with this id")
+    if row["status"] != "needs_review":
+        raise HTTPException(409, "this registration has already been decided")
+    return row
+
+
+@router.get("/api/intake/review/{registration_id}")
+async def review_one(
+    registration_id: UUID,
+    _: Actor = Depends(recruiter),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> dict[str, Any]:
+    row = await waiting_for_review(conn, registration_id)
+    return review_item(row, await store.files_of(conn, str(registration_id)))
+
+
+@router.get("/api/intake/review/{registration_id}/files/{file_id}")
+async def review_file(
+    registration_id: UUID,
+    file_id: UUID,
+    _: Actor = Depends(recruiter),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> Response:
+    """The CV or photo, so the recruiter can judge what the criteria could not."""
+    await waiting_for_review(conn, registration_id)
+    return await file_response(conn, registration_id, file_id)
+
+
+@router.post("/api/intake/review/{registration_id}/accept")
+async def review_accept(
+    registration_id: UUID,
+    who: Actor = Depends(recruiter),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> dict[str, str]:
+    """Accept: the registration is handed off to candidates and documents."""
+    row = await waiting_for_review(conn, registration_id)
+    try:
+        key = await subject_key(row["subject"])
+    except httpx.HTTPError:
+        return problem(503, "request", "the key service is unavailable; please try again soon")
+    if key is None:  # erased meanwhile; the erasure handler removes the registration
+        raise HTTPException(404, "no registration in progress with this id")
     async with conn.transaction():
-        await store.insert_registration(conn, reg_id, subject, "accepted", reg.model_dump())
+        row = await waiting_for_review(conn, registration_id, lock=True)
+        files = [dict(f) for f in await store.files_of(conn, str(registration_id))]
+        record = {
+            **dict(row),
+            "data": json.loads(row["data"]),
+            "screening": json.loads(row["screening"]),
+        }
+        await store.set_accepted(conn, str(registration_id))
+        version = record["screening"]["criteria_version"]
+        await store.count_decision(conn, date.today(), version, "recruiter", "accepted", [])
         await outbox.record(
-            conn,
-            INTAKE_REGISTRATIONS,
-            Envelope(
-                type="registration.accepted",
-                source="intake",
-                subject=subject,
-                correlation_id=reg_id,
-                data={"registration_id": reg_id},
-                sealed=keys.seal(key, reg.model_dump(mode="json"), subject),
-            ),
+            conn, INTAKE_REGISTRATIONS, handoff_event(record, files, key, "recruiter")
         )
-    return Accepted(id=reg_id, status="accepted", status_url=f"/api/intake/registrations/{reg_id}")
+    REGISTRATIONS.labels("accepted").inc()
+    log.info(
+        "registration accepted on review",
+        extra={"registration_id": str(registration_id), "actor": who.user_id},
+    )
+    return {"id": str(registration_id), "status": "accepted"}
+
+
+class RejectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    # The criteria the candidate is told were not met; by default those flagged for review.
+    criteria: list[str] | None = Field(default=None, min_length=1, max_length=20)
+
+
+@router.post("/api/intake/review/{registration_id}/reject")
+async def review_reject(
+    registration_id: UUID,
+    body: RejectIn | None = Body(default=None),
+    who: Actor = Depends(recruiter),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> Any:
+    """Reject: the candidate is told why and every personal field and file is destroyed."""
+    criteria = domain.load_criteria()
+    if body and body.criteria:
+        unknown = [
+            {"field": f"criteria.{i}", "message": "not one of the published criteria"}
+            for i, name in enumerate(body.criteria)
+            if name not in criteria.criteria
+        ]
+        if unknown:
+            return invalid(unknown)
+    async with conn.transaction():
+        row = await waiting_for_review(conn, registration_id, lock=True)
+        screening = json.loads(row["screening"])
+        named = (body.criteria if body and body.criteria else None) or [
+            r["criterion"] for r in screening["reasons"] if r["result"] != "met"
+        ]
+        named = list(dict.fromkeys(named))
+        data = json.loads(row["data"])
+        names = await store.delete_registration(conn, str(registration_id))
+        await store.insert_notice(
+            conn,
+            new_id(),
+            row["subject"] if row["existing"] else None,
+            data["email"],
+            data["first_name"],
+            named,
+        )
+        await store.count_decision(
+            conn, date.today(), screening["criteria_version"], "recruiter", "rejected", named
+        )
+    # The row held the files' key, so they are unreadable already; this removes the bytes.
+    try:
+        await staging.remove(service.s3, names)
+    except Exception as exc:  # the sweeper retries orphans
+        log.warning("staging delete failed", extra={"error": type(exc).__name__})
+    workers.wake()
+    REGISTRATIONS.labels("rejected").inc()
+    log.info(
+        "registration rejected on review",
+        extra={"registration_id": str(registration_id), "actor": who.user_id},
+    )
+    return {"id": str(registration_id), "status": "rejected"}
+
+
+@router.get("/api/intake/stats")
+async def screening_stats(
+    since: date | None = None,
+    _: Actor = Depends(recruiter),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> dict[str, Any]:
+    """Decisions per day, criteria version, outcome and criterion: counts, nobody in them."""
+    since = since or date.today() - timedelta(days=30)
+    rows = await store.counts_since(conn, since)
+    return {"items": [{**dict(r), "day": r["day"].isoformat()} for r in rows]}
+
+
+# --- internal reads ------------------------------------------------------------------------
+
+
+async def file_response(conn: asyncpg.Connection, registration_id: UUID, file_id: UUID) -> Response:
+    file = await store.get_file(conn, str(registration_id), str(file_id))
+    if file is None:
+        raise HTTPException(404, "no such file")
+    data = await staging.get(service.s3, file["object_name"], bytes(file["file_key"]))
+    return Response(
+        data,
+        media_type=file["content_type"],
+        headers={
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": "attachment",
+            "X-Content-SHA256": file["sha256"],
+        },
+    )
+
+
+@internal.get("/registrations/{registration_id}/files/{file_id}")
+async def handoff_file(
+    registration_id: UUID, file_id: UUID, conn: asyncpg.Connection = Depends(db_conn)
+) -> Response:
+    """documents fetches each file of an accepted registration (decrypted from staging)."""
+    status = await store.get_status(conn, str(registration_id))
+    if status != "accepted":
+        raise HTTPException(404, "no such file")
+    return await file_response(conn, registration_id, file_id)
+
+
+class LookupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+@internal.post("/registrations/lookup")
+async def lookup_registration(
+    body: LookupIn, conn: asyncpg.Connection = Depends(db_conn)
+) -> dict[str, str]:
+    """privacy: the subject of a registration in progress with this email (erasure by email)."""
+    row = await store.in_flight_subject(conn, body.email_hash)
+    if row is None:
+        raise HTTPException(404, "no registration in progress for this person")
+    return {"subject": row["subject"]}

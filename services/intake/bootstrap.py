@@ -3,5 +3,14 @@
 from pathlib import Path
 
 from services.common.service import Service
+from services.common.settings import Settings
 
-service = Service("intake", Path(__file__).parent / "migrations", uses_s3=True)
+
+class IntakeSettings(Settings):
+    # Rate limit of the public registration endpoint, per client address (INTAKE_* env).
+    intake_registration_limit: int = 10
+    intake_registration_window_seconds: int = 900
+
+
+settings = IntakeSettings(service_name="intake")
+service = Service("intake", Path(__file__).parent / "migrations", settings=settings, uses_s3=True)

@@ -1,23 +1,144 @@
-"""Intake's event handlers: forget the registration once it is handed off; erasure."""
+"""Intake's event handlers: forget a registration once candidates and documents both have it;
+erasure; the subject's slice for an access request."""
+
+import json
+import logging
+from typing import Any
 
 import asyncpg
 
-from services.common import erasure
+from services.common import erasure, keys, outbox
 from services.common.envelope import Envelope
-from services.common.topics import CANDIDATES_PROFILES, PRIVACY_ERASURE
+from services.common.topics import (
+    CANDIDATES_PROFILES,
+    DOCUMENTS_OBJECTS,
+    PRIVACY_ACCESS,
+    PRIVACY_ACCESS_SLICES,
+    PRIVACY_ERASURE,
+)
 
-from . import store
+from . import staging, store
 from .bootstrap import service
+
+log = logging.getLogger(__name__)
+
+
+async def finish_if_handed_off(conn: asyncpg.Connection, reg_id: str) -> None:
+    """Nothing of a registration stays in intake once the profile and every file are stored."""
+    if await store.handed_off(conn, reg_id):
+        names = await store.delete_registration(conn, reg_id)
+        # Inside the handler's transaction: if this fails the event is retried, rows and all.
+        await staging.remove(service.s3, names)
+        log.info("registration handed off", extra={"registration_id": reg_id})
 
 
 @service.consumer(CANDIDATES_PROFILES)
-async def profile_created(event: Envelope, conn: asyncpg.Connection) -> None:
-    if event.type == "profile.created" and event.data.get("registration_id"):
-        await store.delete_registration(conn, event.data["registration_id"])
+async def profile_stored(event: Envelope, conn: asyncpg.Connection) -> None:
+    reg_id = event.data.get("registration_id")
+    if event.type not in ("profile.created", "profile.updated") or not reg_id:
+        return
+    # The row lock orders this with the documents confirmations of the same registration.
+    if await store.get_registration(conn, reg_id, lock=True) is None:
+        return
+    await store.confirm_profile(conn, reg_id)
+    await finish_if_handed_off(conn, reg_id)
+
+
+@service.consumer(DOCUMENTS_OBJECTS)
+async def document_stored(event: Envelope, conn: asyncpg.Connection) -> None:
+    reg_id, file_id = event.data.get("registration_id"), event.data.get("file_id")
+    if event.type != "document.stored" or not reg_id or not file_id:
+        return
+    if await store.get_registration(conn, reg_id, lock=True) is None:
+        return
+    await store.confirm_file(conn, reg_id, file_id)
+    await finish_if_handed_off(conn, reg_id)
 
 
 @service.consumer(PRIVACY_ERASURE, after_erasure=True)
 async def erase(event: Envelope, conn: asyncpg.Connection) -> None:
+    """Every registration of the subject (in review or mid hand-off), its staging files and any
+    rejection notice still to send; then the tombstone, so a racing upload is refused."""
     assert event.subject
-    n = await store.delete_subject(conn, event.subject)
-    await erasure.complete(conn, "intake", event, {"registrations": n})
+    service.keys.forget(event.subject)
+    await store.lock_subject(conn, event.subject)
+    registrations, names = await store.delete_subject(conn, event.subject)
+    notices = await store.delete_subject_notices(conn, event.subject)
+    await staging.remove(service.s3, names)
+    await erasure.complete(
+        conn,
+        "intake",
+        event,
+        {"registrations": registrations, "files": len(names), "notices": notices},
+    )
+
+
+def slice_of(rows: list[asyncpg.Record], files: dict[str, list[asyncpg.Record]]) -> dict[str, Any]:
+    return {
+        "registrations": [
+            {
+                "id": str(r["id"]),
+                "status": r["status"],
+                "received_at": r["received_at"].isoformat(),
+                "registration": json.loads(r["data"]),
+                "screening": json.loads(r["screening"]),
+                "files": [
+                    {
+                        "file_id": str(f["file_id"]),
+                        "kind": f["kind"],
+                        "content_type": f["content_type"],
+                        "size": f["size"],
+                        "name": f["original_name"],
+                    }
+                    for f in files[str(r["id"])]
+                ],
+            }
+            for r in rows
+        ]
+    }
+
+
+@service.consumer(PRIVACY_ACCESS, after_erasure=True)
+async def access(event: Envelope, conn: asyncpg.Connection) -> None:
+    """Intake's slice: registrations still in progress (usually none), and their files."""
+    assert event.subject
+    data: dict[str, Any] = {"request_id": event.data["request_id"], "service": "intake"}
+    sealed = None
+    if await erasure.is_erased(conn, event.subject):
+        data |= {"files": [], "erased": True}
+    else:
+        rows = await store.registrations_of(conn, event.subject)
+        files = {str(r["id"]): await store.files_of(conn, str(r["id"])) for r in rows}
+        written = []
+        bucket, prefix = event.data.get("export_bucket"), event.data.get("export_prefix")
+        for reg in rows:
+            for f in files[str(reg["id"])]:
+                if bucket and prefix:
+                    data_bytes = await staging.get(
+                        service.s3, f["object_name"], bytes(reg["file_key"])
+                    )
+                    name = f"{prefix.rstrip('/')}/files/intake/{f['file_id']}"
+                    await staging.put_plain(service.s3, bucket, name, data_bytes, f["content_type"])
+                    written.append(name)
+        data["files"] = written
+        if rows:  # a registration in review may not have a subject key yet
+            key = await service.keys.get_or_create(event.subject)
+            sealed = keys.seal(key, {"slice": slice_of(rows, files)}, event.subject)
+        else:
+            try:
+                key = await service.keys.get(event.subject)
+                sealed = keys.seal(key, {"slice": {}}, event.subject)
+            except keys.KeyShredded:  # no key: nothing was ever held for this subject
+                data["empty"] = True
+    await outbox.record(
+        conn,
+        PRIVACY_ACCESS_SLICES,
+        Envelope(
+            type="access.slice",
+            source="intake",
+            subject=event.subject,
+            correlation_id=event.correlation_id,
+            data=data,
+            sealed=sealed,
+        ),
+    )

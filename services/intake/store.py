@@ -1,32 +1,295 @@
-"""SQL for registrations, one function per query."""
+"""SQL for registrations, staging files, rejection notices, the rate limit and the counts;
+one function per query (or per small unit that must stay together)."""
 
 import json
+from datetime import date
 from typing import Any
 
 import asyncpg
 
 
+def _count(status: str) -> int:
+    return int(status.split()[-1])
+
+
+# --- registrations -------------------------------------------------------------------------
+
+
 async def insert_registration(
-    conn: asyncpg.Connection, reg_id: str, subject: str, status: str, data: dict[str, Any]
+    conn: asyncpg.Connection,
+    reg_id: str,
+    subject: str,
+    existing: bool,
+    status: str,
+    data: dict[str, Any],
+    screening: dict[str, Any],
+    email_hash: str,
+    phone_hash: str,
+    suppressed: bool,
+    file_key: bytes,
 ) -> None:
     await conn.execute(
-        "INSERT INTO registrations(id, subject, status, data) VALUES ($1, $2, $3, $4::jsonb)",
+        "INSERT INTO registrations(id, subject, existing, status, data, screening, email_hash,"
+        " phone_hash, suppressed, file_key, decided_at)"
+        " VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10,"
+        " CASE WHEN $4 = 'accepted' THEN now() END)",
         reg_id,
         subject,
+        existing,
         status,
         json.dumps(data),
+        json.dumps(screening),
+        email_hash,
+        phone_hash,
+        suppressed,
+        file_key,
     )
 
 
-async def delete_registration(conn: asyncpg.Connection, reg_id: str) -> int:
-    result = await conn.execute("DELETE FROM registrations WHERE id = $1", reg_id)
-    return int(result.split()[-1])
+async def insert_file(
+    conn: asyncpg.Connection, reg_id: str, file: dict[str, Any], object_name: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO registration_files(file_id, registration_id, kind, object_name,"
+        " content_type, size, sha256, original_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        file["file_id"],
+        reg_id,
+        file["kind"],
+        object_name,
+        file["content_type"],
+        file["size"],
+        file["sha256"],
+        file["original_name"],
+    )
 
 
-async def delete_subject(conn: asyncpg.Connection, subject: str) -> int:
-    result = await conn.execute("DELETE FROM registrations WHERE subject = $1", subject)
-    return int(result.split()[-1])
+async def get_registration(
+    conn: asyncpg.Connection, reg_id: str, *, lock: bool = False
+) -> asyncpg.Record | None:
+    sql = "SELECT * FROM registrations WHERE id = $1"
+    return await conn.fetchrow(sql + (" FOR UPDATE" if lock else ""), reg_id)
 
 
 async def get_status(conn: asyncpg.Connection, reg_id: str) -> str | None:
     return await conn.fetchval("SELECT status FROM registrations WHERE id = $1", reg_id)
+
+
+async def files_of(conn: asyncpg.Connection, reg_id: str) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM registration_files WHERE registration_id = $1 ORDER BY kind", reg_id
+    )
+
+
+async def get_file(conn: asyncpg.Connection, reg_id: str, file_id: str) -> asyncpg.Record | None:
+    """The file with its registration's status and SSE-C key."""
+    return await conn.fetchrow(
+        "SELECT f.*, r.status, r.file_key FROM registration_files f"
+        " JOIN registrations r ON r.id = f.registration_id"
+        " WHERE f.registration_id = $1 AND f.file_id = $2",
+        reg_id,
+        file_id,
+    )
+
+
+async def in_flight_subject(conn: asyncpg.Connection, email_hash: str) -> asyncpg.Record | None:
+    """A registration of the same person still in progress: the same person, the same subject."""
+    return await conn.fetchrow(
+        "SELECT subject, existing FROM registrations WHERE email_hash = $1"
+        " ORDER BY received_at LIMIT 1",
+        email_hash,
+    )
+
+
+async def review_queue(conn: asyncpg.Connection, limit: int, offset: int) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM registrations WHERE status = 'needs_review'"
+        " ORDER BY received_at LIMIT $1 OFFSET $2",
+        limit,
+        offset,
+    )
+
+
+async def review_total(conn: asyncpg.Connection) -> int:
+    return await conn.fetchval("SELECT count(*) FROM registrations WHERE status = 'needs_review'")
+
+
+async def set_accepted(conn: asyncpg.Connection, reg_id: str) -> None:
+    await conn.execute(
+        "UPDATE registrations SET status = 'accepted', decided_at = now() WHERE id = $1", reg_id
+    )
+
+
+async def confirm_profile(conn: asyncpg.Connection, reg_id: str) -> None:
+    await conn.execute("UPDATE registrations SET profile_confirmed = true WHERE id = $1", reg_id)
+
+
+async def confirm_file(conn: asyncpg.Connection, reg_id: str, file_id: str) -> None:
+    await conn.execute(
+        "UPDATE registration_files SET stored = true WHERE registration_id = $1 AND file_id = $2",
+        reg_id,
+        file_id,
+    )
+
+
+async def handed_off(conn: asyncpg.Connection, reg_id: str) -> bool:
+    """Candidates has the profile and documents has every file."""
+    return bool(
+        await conn.fetchval(
+            "SELECT r.profile_confirmed AND NOT EXISTS (SELECT 1 FROM registration_files f"
+            "  WHERE f.registration_id = r.id AND NOT f.stored)"
+            " FROM registrations r WHERE r.id = $1 AND r.status = 'accepted'",
+            reg_id,
+        )
+    )
+
+
+async def delete_registration(conn: asyncpg.Connection, reg_id: str) -> list[str]:
+    """Delete the registration (its file rows cascade); returns the staging object names."""
+    names = await conn.fetch(
+        "SELECT object_name FROM registration_files WHERE registration_id = $1", reg_id
+    )
+    await conn.execute("DELETE FROM registrations WHERE id = $1", reg_id)
+    return [r["object_name"] for r in names]
+
+
+async def lock_subject(conn: asyncpg.Connection, subject: str) -> None:
+    """Serialise a registration's insert with an erasure of the same subject (same txn)."""
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('intake-subject:' || $1))", subject)
+
+
+async def registrations_of(conn: asyncpg.Connection, subject: str) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM registrations WHERE subject = $1 ORDER BY received_at", subject
+    )
+
+
+async def delete_subject(conn: asyncpg.Connection, subject: str) -> tuple[int, list[str]]:
+    """Delete every registration of the subject; returns (registrations, staging objects)."""
+    names = await conn.fetch(
+        "SELECT f.object_name FROM registration_files f"
+        " JOIN registrations r ON r.id = f.registration_id WHERE r.subject = $1",
+        subject,
+    )
+    n = _count(await conn.execute("DELETE FROM registrations WHERE subject = $1", subject))
+    return n, [r["object_name"] for r in names]
+
+
+async def known_registrations(conn: asyncpg.Connection, reg_ids: list[str]) -> set[str]:
+    rows = await conn.fetch(
+        "SELECT id::text FROM registrations WHERE id = ANY($1::uuid[])", reg_ids
+    )
+    return {r["id"] for r in rows}
+
+
+# --- rejection notices ---------------------------------------------------------------------
+
+
+async def insert_notice(
+    conn: asyncpg.Connection,
+    notice_id: str,
+    subject: str | None,
+    email: str,
+    first_name: str,
+    criteria: list[str],
+) -> None:
+    await conn.execute(
+        "INSERT INTO rejection_notices(id, subject, email, first_name, criteria)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        notice_id,
+        subject,
+        email,
+        first_name,
+        criteria,
+    )
+
+
+async def claim_notice(conn: asyncpg.Connection) -> asyncpg.Record | None:
+    """One notice that is due, locked so another instance does not send it too."""
+    return await conn.fetchrow(
+        "SELECT * FROM rejection_notices WHERE next_at <= now()"
+        " ORDER BY next_at LIMIT 1 FOR UPDATE SKIP LOCKED"
+    )
+
+
+async def delete_notice(conn: asyncpg.Connection, notice_id: str) -> None:
+    await conn.execute("DELETE FROM rejection_notices WHERE id = $1", notice_id)
+
+
+async def postpone_notice(conn: asyncpg.Connection, notice_id: str, seconds: float) -> None:
+    await conn.execute(
+        "UPDATE rejection_notices SET attempts = attempts + 1,"
+        " next_at = now() + make_interval(secs => $2) WHERE id = $1",
+        notice_id,
+        seconds,
+    )
+
+
+async def delete_subject_notices(conn: asyncpg.Connection, subject: str) -> int:
+    return _count(await conn.execute("DELETE FROM rejection_notices WHERE subject = $1", subject))
+
+
+# --- rate limit ----------------------------------------------------------------------------
+
+
+async def count_attempt(conn: asyncpg.Connection, client_hash: str, window_seconds: int) -> int:
+    """Record an attempt from this client; returns how many it made within the window,
+    this one included. The lock makes concurrent requests (any instance) count one by one."""
+    async with conn.transaction():
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('intake-client:' || $1))", client_hash
+        )
+        await conn.execute(
+            "DELETE FROM registration_attempts WHERE client_hash = $1"
+            " AND at < now() - make_interval(secs => $2)",
+            client_hash,
+            window_seconds,
+        )
+        await conn.execute(
+            "INSERT INTO registration_attempts(client_hash) VALUES ($1)", client_hash
+        )
+        return await conn.fetchval(
+            "SELECT count(*) FROM registration_attempts WHERE client_hash = $1", client_hash
+        )
+
+
+async def forget_old_attempts(conn: asyncpg.Connection, window_seconds: int) -> int:
+    return _count(
+        await conn.execute(
+            "DELETE FROM registration_attempts WHERE at < now() - make_interval(secs => $1)",
+            window_seconds,
+        )
+    )
+
+
+# --- counts --------------------------------------------------------------------------------
+
+
+async def count_decision(
+    conn: asyncpg.Connection,
+    day: date,
+    criteria_version: str,
+    decided_by: str,
+    outcome: str,
+    criteria: list[str],
+) -> None:
+    """One decision: '*' once, and each criterion that was not met (or needed review)."""
+    await conn.execute(
+        "INSERT INTO screening_counts AS c"
+        " (day, criteria_version, decided_by, outcome, criterion, n)"
+        " SELECT $1, $2, $3, $4, unnest($5::text[]), 1"
+        " ON CONFLICT (day, criteria_version, decided_by, outcome, criterion)"
+        " DO UPDATE SET n = c.n + 1",
+        day,
+        criteria_version,
+        decided_by,
+        outcome,
+        ["*", *dict.fromkeys(criteria)],
+    )
+
+
+async def counts_since(conn: asyncpg.Connection, since: date) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT * FROM screening_counts WHERE day >= $1"
+        " ORDER BY day, criteria_version, decided_by, outcome, criterion",
+        since,
+    )

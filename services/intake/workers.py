@@ -1,0 +1,111 @@
+"""Background work of an intake instance: send rejection notices (then forget them), and sweep
+the staging area and the rate-limit table. Safe with several instances: rows are claimed with
+SKIP LOCKED, and every step can be repeated."""
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+from services.common.mail import send_mail
+from services.common.service import Service
+
+from . import domain, staging, store
+
+log = logging.getLogger(__name__)
+
+_wake = asyncio.Event()
+SWEEP_EVERY = timedelta(minutes=10)
+ORPHAN_AFTER = timedelta(hours=1)  # an upload whose registration never committed
+GIVE_UP_AFTER = 200  # attempts (about a week with the backoff cap): the data must not linger
+
+
+def wake() -> None:
+    """A notice was queued: send it now rather than at the next poll."""
+    _wake.set()
+
+
+async def send_due_notices(service: Service) -> int:
+    """Send every due rejection notice; each is deleted in the transaction that sent it."""
+    sent = 0
+    criteria = domain.load_criteria()
+    while True:
+        async with service.pool.acquire() as conn, conn.transaction():
+            notice = await store.claim_notice(conn)
+            if notice is None:
+                return sent
+            subject, body = domain.rejection_mail(
+                notice["first_name"], criteria, list(notice["criteria"])
+            )
+            try:
+                await send_mail(service.settings, notice["email"], subject, body)
+            except Exception as exc:
+                if notice["attempts"] + 1 >= GIVE_UP_AFTER:
+                    await store.delete_notice(conn, notice["id"])
+                    log.error("rejection notice given up", extra={"notice_id": str(notice["id"])})
+                else:
+                    delay = min(5 * 2 ** notice["attempts"], 3600)
+                    await store.postpone_notice(conn, notice["id"], delay)
+                    log.warning("rejection notice not sent", extra={"error": type(exc).__name__})
+                continue
+            await store.delete_notice(conn, notice["id"])
+            sent += 1
+            log.info("rejection notice sent", extra={"notice_id": str(notice["id"])})
+
+
+async def sweep(service: Service) -> None:
+    """Remove staging objects without a registration (a crash between upload and commit; they
+    are unreadable anyway, their key died with the request) and expired rate-limit entries."""
+    now = datetime.now(UTC)
+    objects = await staging.listing(service.s3)
+    by_reg: dict[str, list[str]] = {}
+    for name, modified in objects:
+        if modified is None or now - modified > ORPHAN_AFTER:
+            by_reg.setdefault(name.split("/", 1)[0], []).append(name)
+    async with service.pool.acquire() as conn:
+        valid = [r for r in by_reg if _is_uuid(r)]
+        known = await store.known_registrations(conn, valid) if valid else set()
+        orphans = [n for reg, names in by_reg.items() if reg not in known for n in names]
+        await staging.remove(service.s3, orphans)
+        window = service.settings.intake_registration_window_seconds  # type: ignore[attr-defined]
+        await store.forget_old_attempts(conn, window)
+    if orphans:
+        log.info("orphan staging objects removed", extra={"count": len(orphans)})
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+async def run(service: Service, poll_seconds: float = 5.0) -> None:
+    last_sweep = datetime.min.replace(tzinfo=UTC)
+    while True:
+        _wake.clear()
+        try:
+            await send_due_notices(service)
+            if datetime.now(UTC) - last_sweep > SWEEP_EVERY:
+                last_sweep = datetime.now(UTC)
+                await sweep(service)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("intake worker failed", extra={"error": type(exc).__name__})
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(_wake.wait(), timeout=poll_seconds)
+
+
+@contextlib.asynccontextmanager
+async def running(service: Service) -> AsyncIterator[None]:
+    task = asyncio.create_task(run(service))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

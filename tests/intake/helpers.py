@@ -1,0 +1,148 @@
+"""Helpers for intake's tests on the real stack."""
+
+import base64
+import email
+import ipaddress
+import json
+import random
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+from minio import Minio
+
+from services.common.envelope import Envelope
+from services.common.keys import open_sealed
+from services.common.settings import Settings
+from services.common.storage import make_client
+from tests.helpers import example, fetch
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+STAGING = "intake-staging"
+
+
+def unique(kind: str = "accepted", **changes: Any) -> dict[str, Any]:
+    """An example registration with its own email and surname, so tests never collide."""
+    tag = uuid.uuid4().hex[:10]
+    reg = example(f"registration-{kind}")
+    return reg | {"email": f"intake.{tag}@example.nl", "last_name": f"Test{tag}"} | changes
+
+
+def needs_review(**changes: Any) -> dict[str, Any]:
+    """Meets every rejecting criterion, but too little relevant experience to decide alone."""
+    jobs = [{"employer": "Bakkerij", "role": "Verkoper", "start": "2016-01-01", "end": None}]
+    return unique(work_experience=jobs, **changes)
+
+
+def address() -> str:
+    """A client address of its own (documentation range), forwarded as the gateway does."""
+    return str(ipaddress.IPv6Address((0x20010DB8 << 96) | random.getrandbits(64)))
+
+
+async def post(
+    platform,
+    reg: dict[str, Any] | str | None,
+    *,
+    cv: tuple[str, bytes, str] | None = ("cv.pdf", PDF, "application/pdf"),
+    photo: tuple[str, bytes, str] | None = None,
+    client: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> httpx.Response:
+    data: dict[str, Any] = {}
+    if reg is not None:
+        data["registration"] = reg if isinstance(reg, str) else json.dumps(reg)
+    files: dict[str, Any] = {}
+    if cv is not None:
+        files["cv"] = cv
+    if photo is not None:
+        files["photo"] = photo
+    data |= extra or {}
+    async with httpx.AsyncClient(base_url=platform.url("intake"), timeout=60) as http:
+        return await http.post(
+            "/api/intake/registrations",
+            data=data,
+            files=files or None,
+            headers={"X-Forwarded-For": client or address()},
+        )
+
+
+def s3(platform) -> Minio:
+    ep = platform.endpoints
+    return make_client(
+        Settings(
+            s3_endpoint=ep.s3_endpoint,
+            s3_access_key=ep.s3_access_key,
+            s3_secret_key=ep.s3_secret_key,
+        )
+    )
+
+
+def staged(platform, reg_id: str) -> list[str]:
+    objects = s3(platform).list_objects(STAGING, prefix=f"{reg_id}/", recursive=True)
+    return [o.object_name for o in objects if not o.is_dir]
+
+
+async def registration(platform, reg_id: str):
+    rows = await fetch(platform, "intake", "SELECT * FROM registrations WHERE id = $1", reg_id)
+    return rows[0] if rows else None
+
+
+async def outbox_events(platform, reg_id: str) -> list[tuple[bytes, Envelope]]:
+    rows = await fetch(
+        platform,
+        "intake",
+        "SELECT payload, sent_at FROM outbox WHERE topic = 'intake.registrations'",
+    )
+    found = []
+    for r in rows:
+        event = Envelope.from_bytes(r["payload"])
+        if event.correlation_id == reg_id:
+            found.append((bytes(r["payload"]), event, r["sent_at"]))
+    return found
+
+
+async def subject_key(platform, subject: str) -> bytes | None:
+    async with httpx.AsyncClient(base_url=platform.url("privacy")) as http:
+        resp = await http.get(
+            f"/internal/keys/{subject}", headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]}
+        )
+    return base64.b64decode(resp.json()["key"]) if resp.status_code == 200 else None
+
+
+async def unsealed(platform, event: Envelope) -> dict[str, Any]:
+    key = await subject_key(platform, event.subject)
+    assert key is not None
+    return open_sealed(key, event.sealed, event.subject)
+
+
+async def mails_to(platform, address: str) -> list[email.message.Message]:
+    found = []
+    for path in Path(platform.endpoints.mail_dir).glob("*.eml"):
+        msg = email.message_from_bytes(path.read_bytes())
+        if address in msg.get("X-Envelope-To", ""):
+            found.append(msg)
+    return found
+
+
+async def every_row_as_text(platform) -> str:
+    """Everything intake's database holds, as one text: to prove something is not there."""
+    tables = await fetch(
+        platform,
+        "intake",
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+    )
+    texts = []
+    for t in tables:
+        for row in await fetch(platform, "intake", f'SELECT * FROM "{t["tablename"]}"'):
+            for value in row.values():
+                if isinstance(value, bytes):
+                    texts.append(value.decode("utf-8", "replace"))
+                else:
+                    texts.append(str(value))
+    return "\n".join(texts)
+
+
+def intake_log(platform) -> str:
+    return (platform.root / "logs" / "intake.log").read_text(errors="replace")

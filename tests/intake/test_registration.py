@@ -1,0 +1,250 @@
+"""Registering through intake on the real stack: accepted, rejected, reviewed, duplicate."""
+
+import json
+from datetime import date
+
+import httpx
+import pytest
+
+from tests.helpers import as_employee, eventually, fetch
+from tests.intake.helpers import (
+    PDF,
+    PNG,
+    every_row_as_text,
+    intake_log,
+    mails_to,
+    needs_review,
+    outbox_events,
+    post,
+    registration,
+    staged,
+    unique,
+    unsealed,
+)
+
+
+def token(platform) -> dict[str, str]:
+    return {"X-Service-Token": platform.env["SERVICE_TOKEN"]}
+
+
+async def test_accepted_registration_is_handed_off_sealed_and_its_files_are_served(platform):
+    reg = unique()
+    resp = await post(platform, reg, photo=("me.png", PNG, "image/png"))
+    assert resp.status_code == 202, resp.text
+    body = resp.json()
+    assert body["status"] == "accepted"
+    reg_id = body["id"]
+    # The status URL carries the id only.
+    assert body["status_url"] == f"/api/intake/registrations/{reg_id}"
+
+    async def published():
+        events = await outbox_events(platform, reg_id)
+        return events if events and events[0][2] is not None else None
+
+    [(payload, event, _)] = await eventually(published)
+    assert event.type == "registration.accepted"
+    assert event.data["registration_id"] == reg_id
+    assert event.data["existing"] is False
+    assert {f["kind"] for f in event.data["files"]} == {"cv", "photo"}
+    for plain in (reg["email"], reg["last_name"], reg["phone"], reg["address"]["street"], "me.png"):
+        assert plain.encode() not in payload
+    sealed = await unsealed(platform, event)
+    assert sealed["email"] == reg["email"]
+    assert sealed["last_name"] == reg["last_name"]
+    assert sealed["consent"]["privacy_statement_version"] == "2018-05"
+    assert len(sealed["email_hash"]) == 64 and len(sealed["phone_hash"]) == 64
+    assert sorted(sealed["original_names"].values()) == ["cv.pdf", "me.png"]
+
+    # documents reads each file with the service token; the staging copy is encrypted.
+    async with httpx.AsyncClient(base_url=platform.url("intake")) as http:
+        for f in event.data["files"]:
+            url = f"/internal/registrations/{reg_id}/files/{f['file_id']}"
+            served = await http.get(url, headers=token(platform))
+            if served.status_code == 404:  # already handed off and deleted: fine
+                continue
+            assert served.status_code == 200
+            assert served.content == (PDF if f["kind"] == "cv" else PNG)
+            assert served.headers["content-type"] == f["content_type"]
+            assert (await http.get(url)).status_code == 401
+
+
+@pytest.mark.xfail(strict=False, reason="needs candidates' and documents' side of the hand-off")
+async def test_accepted_registration_becomes_profile_and_documents_and_intake_keeps_nothing(
+    platform,
+):
+    reg = unique()
+    resp = await post(platform, reg, photo=("me.png", PNG, "image/png"))
+    reg_id = resp.json()["id"]
+    [(_, event, _)] = await eventually(lambda: outbox_events(platform, reg_id))
+
+    async def profile():
+        return await fetch(
+            platform, "candidates", "SELECT 1 FROM candidates WHERE id::text = $1", event.subject
+        )
+
+    await eventually(profile, timeout=60)
+
+    async def intake_empty():
+        return await registration(platform, reg_id) is None and not staged(platform, reg_id)
+
+    await eventually(intake_empty, timeout=60)
+    assert reg["email"] not in await every_row_as_text(platform)
+
+
+async def test_rejected_registration_leaves_no_trace(platform):
+    reg = unique("rejected")
+    resp = await post(platform, reg, photo=("me.png", PNG, "image/png"))
+    assert resp.status_code == 202, resp.text
+    assert resp.json()["status"] == "rejected"
+    reg_id = resp.json()["id"]
+
+    [mail] = await eventually(lambda: mails_to(platform, reg["email"]))
+    assert mail["Subject"] == "Je inschrijving bij Allegro Talent"
+    text = mail.get_payload(decode=True).decode()
+    assert "Beste Daan" in text
+    assert "Leeftijd" in text and "Gezochte functie" in text
+    assert "vernietigd" in text
+
+    async def nothing_left():
+        held = await every_row_as_text(platform)
+        return all(v not in held for v in (reg["email"], reg["last_name"], reg_id))
+
+    await eventually(nothing_left)
+    assert not staged(platform, reg_id)
+    assert (await http_get(platform, f"/api/intake/registrations/{reg_id}")).status_code == 404
+    log = intake_log(platform)
+    assert reg["email"] not in log and reg["last_name"] not in log
+    counts = await fetch(
+        platform,
+        "intake",
+        "SELECT criterion, n FROM screening_counts WHERE day = $1 AND outcome = 'rejected'"
+        " AND decided_by = 'screening'",
+        date.today(),
+    )
+    assert {"*", "age", "function"} <= {c["criterion"] for c in counts}
+
+
+async def http_get(platform, path: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=platform.url("intake")) as http:
+        return await http.get(path, headers=headers)
+
+
+async def test_recruiter_accepts_a_registration_from_the_review_queue(platform):
+    reg = needs_review()
+    resp = await post(platform, reg)
+    assert resp.status_code == 202, resp.text
+    assert resp.json()["status"] == "in_review"
+    reg_id = resp.json()["id"]
+    status = await http_get(platform, resp.json()["status_url"])
+    assert status.json() == {"id": reg_id, "status": "in_review"}
+
+    recruiter = as_employee(platform, "recruiter")
+    async with httpx.AsyncClient(base_url=platform.url("intake"), headers=recruiter) as http:
+        queue = (await http.get("/api/intake/review", params={"limit": 200})).json()
+        [item] = [i for i in queue["items"] if i["id"] == reg_id]
+        reasons = {r["criterion"]: r for r in item["reasons"]}
+        assert reasons["experience"]["result"] == "review"
+        assert reasons["experience"]["value"] == 0.0
+        assert item["registration"]["email"] == reg["email"]
+        [cv] = item["files"]
+        cv_bytes = await http.get(f"/api/intake/review/{reg_id}/files/{cv['file_id']}")
+        assert cv_bytes.content == PDF
+        # Not handed off before a recruiter decides.
+        assert not await outbox_events(platform, reg_id)
+
+        accepted = await http.post(f"/api/intake/review/{reg_id}/accept")
+        assert accepted.status_code == 200, accepted.text
+        again = await http.post(f"/api/intake/review/{reg_id}/accept")
+        assert again.status_code in (404, 409)
+
+    [(_, event, _)] = await eventually(lambda: outbox_events(platform, reg_id))
+    assert event.data["decided_by"] == "recruiter"
+    assert (await unsealed(platform, event))["email"] == reg["email"]
+
+
+async def test_recruiter_rejects_from_the_review_queue_and_the_candidate_is_told(platform):
+    reg = needs_review()
+    reg_id = (await post(platform, reg, photo=("me.png", PNG, "image/png"))).json()["id"]
+    assert len(staged(platform, reg_id)) == 2
+
+    recruiter = as_employee(platform, "recruiter")
+    async with httpx.AsyncClient(base_url=platform.url("intake"), headers=recruiter) as http:
+        bad = await http.post(f"/api/intake/review/{reg_id}/reject", json={"criteria": ["nope"]})
+        assert bad.status_code == 422
+        assert bad.json()["errors"][0]["field"] == "criteria.0"
+        resp = await http.post(
+            f"/api/intake/review/{reg_id}/reject", json={"criteria": ["experience"]}
+        )
+        assert resp.status_code == 200, resp.text
+
+    [mail] = await eventually(lambda: mails_to(platform, reg["email"]))
+    text = mail.get_payload(decode=True).decode()
+    assert "Relevante werkervaring" in text and "Leeftijd" not in text
+    assert await registration(platform, reg_id) is None
+    assert not staged(platform, reg_id)
+
+    async def notice_gone():
+        return reg["email"] not in await every_row_as_text(platform)
+
+    await eventually(notice_gone)
+
+
+async def test_the_review_queue_is_for_recruiters_only(platform):
+    reg_id = (await post(platform, needs_review())).json()["id"]
+    assert (await http_get(platform, "/api/intake/review")).status_code == 401
+    officer = as_employee(platform, "privacy_officer")
+    assert (await http_get(platform, "/api/intake/review", officer)).status_code == 403
+    recruiter = as_employee(platform, "recruiter")
+    async with httpx.AsyncClient(base_url=platform.url("intake"), headers=recruiter) as http:
+        assert (await http.get("/api/intake/review/not-a-uuid")).status_code == 422
+        unknown = "00000000-0000-7000-8000-000000000000"
+        assert (await http.post(f"/api/intake/review/{unknown}/accept")).status_code == 404
+        assert (await http.get("/api/intake/review", params={"limit": "lots"})).status_code == 422
+        # Documents' route is not a recruiter's: a file of a registration in review stays put.
+        item = (await http.get(f"/api/intake/review/{reg_id}")).json()
+        file_id = item["files"][0]["file_id"]
+    internal = await http_get(
+        platform, f"/internal/registrations/{reg_id}/files/{file_id}", token(platform)
+    )
+    assert internal.status_code == 404
+
+
+async def test_the_same_person_registering_twice_keeps_one_subject(platform):
+    reg = needs_review()
+    first = (await post(platform, reg)).json()["id"]
+    second = (await post(platform, reg | {"phone": "06-11112222"})).json()["id"]
+    a, b = await registration(platform, first), await registration(platform, second)
+    assert a["subject"] == b["subject"]
+
+
+@pytest.mark.xfail(
+    strict=False, reason="needs candidates' lookup and the hand-off confirmations of both sides"
+)
+async def test_an_existing_candidate_registering_again_updates_their_profile(platform):
+    reg = unique()
+    first = (await post(platform, reg)).json()["id"]
+    [(_, event, _)] = await eventually(lambda: outbox_events(platform, first))
+
+    async def profile():
+        return await fetch(
+            platform, "candidates", "SELECT 1 FROM candidates WHERE id::text = $1", event.subject
+        )
+
+    await eventually(profile, timeout=60)
+    await eventually(lambda: _gone(platform, first), timeout=60)  # the in-flight one is gone
+    again = (await post(platform, reg | {"phone": "06-99998888"})).json()["id"]
+    [(_, second, _)] = await eventually(lambda: outbox_events(platform, again))
+    assert second.subject == event.subject
+    assert second.data["existing"] is True
+
+
+async def _gone(platform, reg_id: str) -> bool:
+    return await registration(platform, reg_id) is None
+
+
+async def test_published_criteria_are_public(platform):
+    body = (await http_get(platform, "/api/intake/criteria")).json()
+    names = {c["criterion"] for c in body["criteria"]}
+    assert {"age", "function", "work_permit", "experience"} <= names
+    assert body["version"]
+    assert json.dumps(body).count("requirement") == len(names)
