@@ -11,11 +11,11 @@ from urllib.parse import quote
 import asyncpg
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.common import erasure, keys, outbox
-from services.common.auth import Actor, actor, role
+from services.common.auth import Actor, actor, require_service, role
 from services.common.db import db_conn
 from services.common.envelope import Envelope, new_id
 from services.common.topics import DOCUMENTS_OBJECTS, OPS_AUDIT
@@ -24,6 +24,7 @@ from . import domain, ingest, objects, store
 from .bootstrap import service, settings
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
+internal = APIRouter(prefix="/internal", dependencies=[Depends(require_service)])
 recruiter = role("recruiter", "admin")
 
 
@@ -245,6 +246,25 @@ async def delete_document(
                 },
             ),
         )
+
+
+class ScanIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email_hash: str | None = Field(default=None, max_length=128)
+    phone_hash: str | None = Field(default=None, max_length=128)
+    subject: str | None = Field(default=None, max_length=64)
+
+
+@internal.post("/scan")
+async def scan(body: ScanIn, conn: asyncpg.Connection = Depends(db_conn)) -> dict[str, Any]:
+    """Erasure verification (contracts): what this database still holds of the subject.
+    Documents keeps no email or phone hashes; its objects are scanned by privacy itself."""
+    hits = []
+    if body.subject:
+        count = await store.count_for_subject(conn, body.subject)
+        if count:
+            hits.append({"where": "documents", "count": count})
+    return {"hits": hits}
 
 
 class BodyLimit:

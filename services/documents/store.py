@@ -68,3 +68,7 @@ async def delete_document(conn: asyncpg.Connection, document_id: str) -> int:
 async def delete_subject(conn: asyncpg.Connection, subject: str) -> int:
     result = await conn.execute("DELETE FROM documents WHERE subject = $1", subject)
     return int(result.split()[-1])
+
+
+async def count_for_subject(conn: asyncpg.Connection, subject: str) -> int:
+    return await conn.fetchval("SELECT count(*) FROM documents WHERE subject = $1", subject)
