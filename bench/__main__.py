@@ -23,7 +23,7 @@ import httpx
 
 from bench.stats import load, say, summary
 from devstack.infra import LocalStack, free_ports
-from devstack.services import SERVICES, Platform, database_url
+from devstack.services import Platform, database_url, free_service_ports
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "registration-accepted.json"
 
@@ -247,20 +247,10 @@ def main() -> int:
         say("starting the stack on free ports")
         stack = LocalStack(root / "stack", free_ports(), env={})
         endpoints = stack.start()
-        spare = free_ports()
-        ports = [
-            spare.postgres,
-            spare.kafka,
-            spare.smtp,
-            spare.s3,
-            spare.seaweed_master,
-            spare.seaweed_filer,
-        ]
         plat = Platform(
             root=root / "platform",
             endpoints=endpoints,
-            ports=dict(zip(SERVICES, ports, strict=True)),
-            extra_env={"RATE_LIMIT_PER_MINUTE": "1000000"},
+            ports=free_service_ports(),
         )
         try:
             plat.start()

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 
-from devstack.infra import Endpoints
+from devstack.infra import Endpoints, free_ports
 
 # Name and default port; the front door (DESIGN.md) fixes these for local runs.
 SERVICES: dict[str, int] = {
@@ -34,6 +34,20 @@ SERVICES: dict[str, int] = {
     "privacy": 8005,
 }
 READY_TIMEOUT = 90.0
+
+
+def free_service_ports() -> dict[str, int]:
+    """A free port for each service (tests and benchmarks run beside `make run`)."""
+    spare = free_ports()
+    ports = [
+        spare.postgres,
+        spare.kafka,
+        spare.smtp,
+        spare.s3,
+        spare.seaweed_master,
+        spare.seaweed_filer,
+    ]
+    return dict(zip(SERVICES, ports, strict=True))
 
 
 def database_url(server_url: str, service: str) -> str:

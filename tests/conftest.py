@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from devstack.infra import Endpoints, LocalStack, free_ports
-from devstack.services import SERVICES, Platform
+from devstack.services import Platform, free_service_ports
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -38,14 +38,10 @@ def endpoints(stack: LocalStack) -> Endpoints:
 @pytest.fixture(scope="session")
 def platform(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     root: Path = tmp_path_factory.mktemp("platform")
-    ports = free_ports()
-    # Reuse free_ports' picker for six service ports.
-    candidates = [ports.postgres, ports.kafka, ports.smtp, ports.s3, ports.seaweed_master,
-                  ports.seaweed_filer]
     plat = Platform(
         root=root,
         endpoints=stack.endpoints,
-        ports=dict(zip(SERVICES, candidates, strict=True)),
+        ports=free_service_ports(),
         extra_env={
             "CONSUMER_BACKOFF_SECONDS": "0.05",
             "OUTBOX_POLL_SECONDS": "0.2",

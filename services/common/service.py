@@ -209,7 +209,10 @@ class Service:
                     await task
             await self.broker.stop()
             await self.keys.aclose()
-            await self.pool.close()
+            try:  # a connection still held by a cancelled task must not hang the shutdown
+                await asyncio.wait_for(self.pool.close(), timeout=10)
+            except TimeoutError:
+                self.pool.terminate()
 
     def create_app(self, routers: Sequence[APIRouter] = (), **fastapi_args: object) -> FastAPI:
         app = FastAPI(title=f"{self.name} service", lifespan=self.lifespan, **fastapi_args)
