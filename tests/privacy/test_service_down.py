@@ -60,6 +60,18 @@ async def test_erasure_with_a_service_down_is_resent_retried_and_completes_after
             assert again.json()["id"] == request_id
             assert again.json()["linked_requests"] == 1
 
+            # A complex request: the officer extends the deadline, with a reason.
+            resp = await client.post(
+                f"/api/privacy/requests/{request_id}/extend",
+                json={"working_days": 20, "reason": "complex verzoek, veel bronnen"},
+            )
+            assert resp.status_code == 200, resp.text
+            extended = resp.json()
+            assert extended["extended_days"] == 20
+            assert extended["due_at"] > again.json()["due_at"]
+            assert extended["days_left"] == again.json()["days_left"] + 20
+            assert "complex verzoek" in extended["history"][-1]["note"]
+
             # On the due date (0 working days left, within the last two): a reminder.
             await age_request(
                 platform,
