@@ -12,7 +12,10 @@ def field_errors(errors: Sequence[Any], prefix: tuple[str, ...] = ()) -> list[di
     """pydantic errors as [{"field": "address.postcode", "message": "..."}]."""
     out = []
     for err in errors:
-        loc = [str(p) for p in (*prefix, *err.get("loc", ())) if p not in ("body", "query", "path")]
+        where = list(err.get("loc", ()))
+        if where and where[0] in ("body", "query", "path", "header", "cookie"):
+            where = where[1:]  # the request part, not a field (a field may be named "query")
+        loc = [str(p) for p in (*prefix, *where)]
         out.append({"field": ".".join(loc) or "request", "message": err.get("msg", "invalid")})
     return out
 
