@@ -2,6 +2,7 @@
 short-lived download links and the downloads themselves. Every read is an audit event."""
 
 import asyncio
+import logging
 import time
 import uuid
 from datetime import UTC, datetime
@@ -9,8 +10,11 @@ from typing import Any
 from urllib.parse import quote
 
 import asyncpg
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, UploadFile
+import httpx
+import urllib3
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
+from minio.error import S3Error
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -23,6 +27,7 @@ from services.common.topics import DOCUMENTS_OBJECTS, OPS_AUDIT
 from . import domain, ingest, objects, store
 from .bootstrap import service, settings
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/documents", tags=["documents"])
 internal = APIRouter(prefix="/internal", dependencies=[Depends(require_service)])
 recruiter = role("recruiter", "admin")
@@ -87,15 +92,17 @@ async def subject_key_or_gone(conn: asyncpg.Connection, subject: str) -> bytes:
         return await service.keys.get(subject)
     except keys.KeyShredded as exc:
         raise HTTPException(status_code=404, detail="no such candidate") from exc
+    except httpx.HTTPError as exc:
+        raise HTTPException(status_code=503, detail="the key service is unavailable") from exc
 
 
-@router.get("/subjects/{subject_id}", response_model=DocumentList)
+@router.get("/candidates/{candidate_id}", response_model=DocumentList)
 async def list_documents(
-    subject_id: uuid.UUID,
+    candidate_id: uuid.UUID,
     who: Actor = Depends(recruiter),
     conn: asyncpg.Connection = Depends(db_conn),
 ) -> dict[str, Any]:
-    subject = str(subject_id)
+    subject = str(candidate_id)
     if await erasure.is_erased(conn, subject):
         raise HTTPException(status_code=410, detail="this person was erased")
     rows = await store.list_for_subject(conn, subject)
@@ -104,19 +111,19 @@ async def list_documents(
         subject_key = await subject_key_or_gone(conn, subject)
         items = [ingest.describe(row, subject_key) for row in rows]
     async with conn.transaction():
-        await audit(conn, who, "documents.list", f"documents/subjects/{subject}", subject)
+        await audit(conn, who, "documents.list", f"documents/candidates/{subject}", subject)
     return {"items": items}
 
 
-@router.post("/subjects/{subject_id}", status_code=201, response_model=DocumentOut)
+@router.post("/candidates/{candidate_id}", status_code=201, response_model=DocumentOut)
 async def upload(
-    subject_id: uuid.UUID,
+    candidate_id: uuid.UUID,
     kind: domain.Kind = Form(...),
     file: UploadFile = File(...),
     who: Actor = Depends(recruiter),
     conn: asyncpg.Connection = Depends(db_conn),
 ) -> Any:
-    subject = str(subject_id)
+    subject = str(candidate_id)
     data = await file.read(domain.max_size(kind) + 1)
     try:
         inspected = await asyncio.to_thread(domain.inspect, kind, data)
@@ -265,6 +272,16 @@ async def scan(body: ScanIn, conn: asyncpg.Connection = Depends(db_conn)) -> dic
         if count:
             hits.append({"where": "documents", "count": count})
     return {"hits": hits}
+
+
+async def storage_unavailable(_: Request, exc: Exception) -> JSONResponse:
+    """Object storage down or refusing: a clear 503, and nothing half-stored (the metadata
+    transaction rolls back)."""
+    log.warning("object storage failed", extra={"error": type(exc).__name__})
+    return JSONResponse({"detail": "document storage is unavailable"}, status_code=503)
+
+
+STORAGE_ERRORS = (S3Error, urllib3.exceptions.HTTPError)
 
 
 class BodyLimit:

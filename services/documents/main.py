@@ -16,4 +16,6 @@ async def buckets() -> None:
 
 app = service.create_app([api.router, api.internal])
 # The largest file plus room for the multipart envelope and form fields.
+for error in api.STORAGE_ERRORS:
+    app.add_exception_handler(error, api.storage_unavailable)
 app.add_middleware(api.BodyLimit, max_bytes=MAX_DOCUMENT + MB)

@@ -54,7 +54,7 @@ async def upload(
     mime: str = "application/octet-stream",
 ) -> httpx.Response:
     return await http.post(
-        f"/api/documents/subjects/{subject}",
+        f"/api/documents/candidates/{subject}",
         data={"kind": kind},
         files={"file": (name, data, mime)},
     )

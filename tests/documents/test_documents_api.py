@@ -34,7 +34,7 @@ async def test_uploaded_cv_and_photo_are_stored_encrypted_listed_and_published(p
         stored = resp.json()
         photo = await upload(http, subject, "photo", "pasfoto.png", files.png())
         assert photo.status_code == 201, photo.text
-        listed = (await http.get(f"/api/documents/subjects/{subject}")).json()["items"]
+        listed = (await http.get(f"/api/documents/candidates/{subject}")).json()["items"]
 
     # Type from the bytes, not from what the browser claimed; name without the client's path.
     assert stored["content_type"] == domain.PDF
@@ -115,7 +115,7 @@ def platform_link_secret(platform) -> bytes:
 
 async def test_only_recruiters_reach_documents(platform):
     subject, _ = await new_subject(platform)
-    url = f"/api/documents/subjects/{subject}"
+    url = f"/api/documents/candidates/{subject}"
     async with httpx.AsyncClient(base_url=platform.url("documents")) as anonymous:
         assert (await anonymous.get(url)).status_code == 401
         wrong_token = {**as_employee(platform, "recruiter"), "X-Service-Token": "nope"}
@@ -124,7 +124,7 @@ async def test_only_recruiters_reach_documents(platform):
         assert (await officer.get(url)).status_code == 403
         assert (await upload(officer, subject, "cv", "cv.pdf", files.pdf())).status_code == 403
     async with client(platform) as http:
-        assert (await http.get("/api/documents/subjects/not-a-uuid")).status_code == 422
+        assert (await http.get("/api/documents/candidates/not-a-uuid")).status_code == 422
         assert (await http.post(f"/api/documents/{uuid.uuid4()}/links")).status_code == 404
         assert (await http.post("/api/documents/12345/links")).status_code == 422
         assert (await http.get("/api/documents/links/" + "a" * 5000)).status_code == 422
@@ -161,11 +161,11 @@ async def test_hostile_uploads_are_refused_and_nothing_is_stored(platform):
         resp = await upload(http, subject, "passport", "cv.pdf", files.pdf())
         assert resp.status_code == 422
         assert resp.json()["errors"][0]["field"] == "kind"
-        resp = await http.post(f"/api/documents/subjects/{subject}", data={"kind": "cv"})
+        resp = await http.post(f"/api/documents/candidates/{subject}", data={"kind": "cv"})
         assert resp.status_code == 422
         assert resp.json()["errors"][0]["field"] == "file"
 
-        assert (await http.get(f"/api/documents/subjects/{subject}")).json()["items"] == []
+        assert (await http.get(f"/api/documents/candidates/{subject}")).json()["items"] == []
     assert await to_thread(versions, platform, subject) == []
     assert not await fetch(
         platform, "documents", "SELECT 1 FROM documents WHERE subject = $1", subject
@@ -183,7 +183,7 @@ async def test_deleted_document_loses_every_version_and_is_announced(platform):
         keep = (await upload(http, subject, "photo", "pasfoto.jpg", files.JPEG)).json()
         assert (await http.delete(f"/api/documents/{doc['id']}")).status_code == 204
         assert (await http.delete(f"/api/documents/{doc['id']}")).status_code == 404
-        items = (await http.get(f"/api/documents/subjects/{subject}")).json()["items"]
+        items = (await http.get(f"/api/documents/candidates/{subject}")).json()["items"]
     assert [d["id"] for d in items] == [keep["id"]]
     left = await to_thread(versions, platform, subject)
     assert [(v.bucket_name, v.object_name) for v in left] == [

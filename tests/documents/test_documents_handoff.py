@@ -73,7 +73,7 @@ async def test_registration_files_become_encrypted_documents_with_searchable_cv_
     assert by_kind["photo"]["sealed"] is None
 
     async with client(platform) as http:
-        listed = (await http.get(f"/api/documents/subjects/{subject}")).json()["items"]
+        listed = (await http.get(f"/api/documents/candidates/{subject}")).json()["items"]
     assert {(d["kind"], d["original_name"], d["registration_id"]) for d in listed} == {
         ("cv", "Sanne CV.pdf", reg_id),
         ("photo", "pasfoto.png", reg_id),
@@ -95,4 +95,4 @@ async def test_a_registration_file_that_fails_the_second_check_is_refused_not_st
         platform, "documents", "SELECT 1 FROM documents WHERE registration_id = $1::uuid", reg_id
     )
     async with client(platform) as http:
-        assert (await http.get(f"/api/documents/subjects/{subject}")).json()["items"] == []
+        assert (await http.get(f"/api/documents/candidates/{subject}")).json()["items"] == []

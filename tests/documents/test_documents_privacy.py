@@ -80,7 +80,7 @@ async def test_erasure_deletes_every_version_of_several_cvs_and_a_photo(platform
 
     # Erasure wins: nothing can be read or added for this person any more.
     async with client(platform) as http:
-        assert (await http.get(f"/api/documents/subjects/{subject}")).status_code == 410
+        assert (await http.get(f"/api/documents/candidates/{subject}")).status_code == 410
         late = await upload(http, subject, "cv", "cv.pdf", files.pdf())
         assert late.status_code == 410
         assert (await http.get(link)).status_code == 410
