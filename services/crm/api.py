@@ -34,7 +34,7 @@ EARLIEST = date(1990, 1, 1)
 
 def _sane_day(value: date) -> date:
     # Far-off dates are typing errors, and they would skew every statistic.
-    if not EARLIEST <= value <= date.today() + timedelta(days=3 * 366):
+    if not EARLIEST <= value <= date.today() + timedelta(days=10 * 366):
         raise ValueError("date out of range")
     return value
 
@@ -773,6 +773,12 @@ class LookupIn(BaseModel):
     email_hash: Hash
 
 
+class ScanIn(BaseModel):
+    email_hash: Hash | None = None
+    phone_hash: Hash | None = None
+    subject: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+
 @internal.post("/contacts/lookup")
 async def lookup_contact(
     body: LookupIn, conn: asyncpg.Connection = Depends(db_conn)
@@ -796,3 +802,11 @@ async def assignment_summary(
         "organisation_id": str(row["organisation_id"]),
         "function_type": row["function_type"],
     }
+
+
+@internal.post("/scan")
+async def scan(body: ScanIn, conn: asyncpg.Connection = Depends(db_conn)) -> dict[str, Any]:
+    """The erasure verification scan: what of this person is still here (tombstones aside)."""
+    if not (body.email_hash or body.phone_hash or body.subject):
+        raise invalid("subject", "give a subject, an email_hash or a phone_hash")
+    return {"hits": await store.scan(conn, body.subject, body.email_hash, body.phone_hash)}

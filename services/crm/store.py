@@ -112,18 +112,6 @@ async def contact_by_email_hash(conn: asyncpg.Connection, email_hash: str) -> st
     return str(value) if value else None
 
 
-async def contacts_matching(
-    conn: asyncpg.Connection, subject: str | None, email_hash: str | None, phone_hash: str | None
-) -> int:
-    """How many contacts an erasure scan still finds by id or keyed hash."""
-    return await conn.fetchval(
-        "SELECT count(*) FROM contacts WHERE id::text = $1 OR email_hash = $2 OR phone_hash = $3",
-        subject,
-        email_hash,
-        phone_hash,
-    )
-
-
 async def set_unsubscribed(conn: asyncpg.Connection, contact_id: str) -> int:
     return _count(
         await conn.execute(
@@ -414,3 +402,22 @@ async def referees_named_by(conn: asyncpg.Connection, candidate_id: str) -> list
         "SELECT id, organisation_id FROM contacts WHERE referee_for = $1 ORDER BY id",
         candidate_id,
     )
+
+
+async def scan(
+    conn: asyncpg.Connection, subject: str | None, email_hash: str | None, phone_hash: str | None
+) -> list[dict[str, Any]]:
+    """Where anything of a person is still held: by subject id or keyed hash, per table."""
+    rows = await conn.fetch(
+        "SELECT 'contacts' AS where, count(*) FROM contacts WHERE id::text = $1"
+        " OR email_hash = $2 OR phone_hash = $3"
+        " UNION ALL SELECT 'contacts.referee_for', count(*) FROM contacts WHERE referee_for = $1"
+        " UNION ALL SELECT 'contact_moments', count(*) FROM contact_moments"
+        "  WHERE contact_id::text = $1"
+        " UNION ALL SELECT 'proposals', count(*) FROM proposals WHERE candidate_id = $1"
+        " UNION ALL SELECT 'placements', count(*) FROM placements WHERE candidate_id = $1",
+        subject,
+        email_hash,
+        phone_hash,
+    )
+    return [{"where": r["where"], "count": r["count"]} for r in rows if r["count"]]
