@@ -3,5 +3,17 @@
 from pathlib import Path
 
 from services.common.service import Service
+from services.common.settings import Settings
 
-service = Service("gateway", Path(__file__).parent / "migrations")
+
+class GatewaySettings(Settings):
+    service_name: str = "gateway"
+    session_idle_minutes: int = 60
+    session_max_hours: int = 10
+    upstream_timeout_seconds: float = 30.0
+    max_upload_bytes: int = 40 * 1024 * 1024  # a registration with CV and photo fits easily
+    gateway_admin_password: str = ""  # first admin's password for `ensure-admin`, if given
+
+
+settings = GatewaySettings()
+service = Service("gateway", Path(__file__).parent / "migrations", settings=settings)

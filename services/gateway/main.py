@@ -1,6 +1,14 @@
 """`uvicorn services.gateway.main:app`"""
 
-from . import api
-from .bootstrap import service
+from pathlib import Path
 
-app = service.create_app([api.router])
+from fastapi.staticfiles import StaticFiles
+
+from . import access, api, handlers, pages  # noqa: F401  (handlers register their consumers)
+from .bootstrap import service, settings
+
+app = service.create_app(
+    [api.router, pages.router], docs_url=None, redoc_url=None, openapi_url=None
+)
+app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+access.install(app, settings)

@@ -1,0 +1,175 @@
+"""Gateway rules without I/O: the role matrix, lockout, passwords, which reads are audited.
+
+THE ROLE MATRIX lives here and nowhere else. Every request the gateway receives is checked
+against it before any route runs (main.py); a path with no rule is not found. Services check
+the role again on their side (services.common.auth.role).
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final
+
+PUBLIC: Final = "public"
+RECRUITER, PRIVACY_OFFICER, ADMIN = "recruiter", "privacy_officer", "admin"
+ROLES: Final = (RECRUITER, PRIVACY_OFFICER, ADMIN)
+EMPLOYEES: Final = ROLES
+
+READ = frozenset({"GET", "HEAD"})
+WRITE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+ANY = READ | WRITE
+POST = frozenset({"POST"})
+SAFE_METHODS = READ | {"OPTIONS"}
+
+# Services the gateway forwards /api/<name>/... to.
+FORWARDED = ("intake", "candidates", "crm", "documents", "privacy")
+
+
+@dataclass(frozen=True)
+class Rule:
+    methods: frozenset[str]
+    pattern: str  # "/a/{id}/b": {..} is one segment; a trailing "/**" is anything below
+    roles: tuple[str, ...]  # or (PUBLIC,)
+
+    @property
+    def public(self) -> bool:
+        return PUBLIC in self.roles
+
+    def matches(self, method: str, path: str) -> bool:
+        return method in self.methods and _compile(self.pattern).fullmatch(path) is not None
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    tail = pattern.endswith("/**")
+    base = pattern[:-3] if tail else pattern
+    rx = re.sub(r"\\\{[a-z_]+\\\}", r"[^/]+", re.escape(base))
+    return re.compile(rx + ("(?:/.*)?" if tail else "/?"))
+
+
+def _r(methods: frozenset[str], pattern: str, *roles: str) -> Rule:
+    return Rule(methods, pattern, roles)
+
+
+# First match wins, so specific rules come before the prefix they refine.
+MATRIX: tuple[Rule, ...] = (
+    # Public: the candidate's side of the front door, and the plumbing.
+    _r(READ, "/", PUBLIC),
+    _r(READ, "/healthz", PUBLIC),
+    _r(READ, "/metrics", PUBLIC),
+    _r(READ, "/static/**", PUBLIC),
+    _r(READ, "/lang/{code}", PUBLIC),
+    _r(READ | POST, "/login", PUBLIC),
+    _r(READ | POST, "/register", PUBLIC),
+    _r(READ | POST, "/privacy", PUBLIC),
+    _r(POST, "/privacy/{form}", PUBLIC),
+    _r(POST, "/api/auth/login", PUBLIC),
+    _r(POST, "/api/intake/registrations", PUBLIC),
+    _r(READ, "/api/intake/registrations/{id}", PUBLIC),
+    _r(ANY, "/api/privacy/self-service/**", PUBLIC),
+    # Every employee: who am I, sign out, the start page.
+    _r(READ, "/home", *EMPLOYEES),
+    _r(POST, "/logout", *EMPLOYEES),
+    _r(POST, "/api/auth/logout", *EMPLOYEES),
+    _r(READ, "/api/auth/me", *EMPLOYEES),
+    # Recruiters: candidates, documents, the intake review queue, business relations.
+    _r(READ | POST, "/candidates/**", RECRUITER),
+    _r(READ | POST, "/intake/**", RECRUITER),
+    _r(READ | POST, "/crm/**", RECRUITER),
+    _r(ANY, "/api/candidates/**", RECRUITER),
+    _r(ANY, "/api/documents/**", RECRUITER),
+    _r(ANY, "/api/intake/**", RECRUITER),
+    _r(ANY, "/api/crm/**", RECRUITER),
+    # Privacy officer: requests, certificates, scans, the breach register.
+    _r(READ | POST, "/requests/**", PRIVACY_OFFICER),
+    _r(READ | POST, "/breaches/**", PRIVACY_OFFICER),
+    _r(ANY, "/api/privacy/**", PRIVACY_OFFICER),
+    # Who read what: the admin, and the privacy officer investigating a complaint or breach.
+    _r(READ | POST, "/audit", ADMIN, PRIVACY_OFFICER),
+    _r(READ, "/api/gateway/audit", ADMIN, PRIVACY_OFFICER),
+    # Admin: users and operations; no access to candidates' personal data.
+    _r(READ | POST, "/users/**", ADMIN),
+    _r(ANY, "/api/gateway/users/**", ADMIN),
+    _r(READ, "/operations", ADMIN),
+    _r(READ, "/api/gateway/operations", ADMIN),
+)
+
+
+def rule_for(method: str, path: str) -> Rule | None:
+    """The rule that governs this request; None means the gateway does not serve it."""
+    method = "GET" if method == "HEAD" else method
+    return next((r for r in MATRIX if r.matches(method, path)), None)
+
+
+def allows(rule: Rule, role: str | None) -> bool:
+    return rule.public or (role is not None and role in rule.roles)
+
+
+def forward_target(path: str) -> str | None:
+    """The service behind /api/<service>/..., or None."""
+    parts = path.split("/", 3)
+    if len(parts) >= 3 and parts[1] == "api" and parts[2] in FORWARDED:
+        return parts[2]
+    return None
+
+
+def safe_path(path: str) -> bool:
+    """No dot segments or backslashes: what the matrix sees is what the service gets."""
+    return "\\" not in path and not any(seg in (".", "..") for seg in path.split("/"))
+
+
+HOME = {RECRUITER: "/candidates", PRIVACY_OFFICER: "/requests", ADMIN: "/operations"}
+
+# --- Sign-in rules -------------------------------------------------------------------------
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD = 12
+MAX_PASSWORD = 256  # argon2 hashes anything, but nobody needs a megabyte password
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,62}")
+
+
+def locked_until(failures: int, now: datetime) -> datetime | None:
+    """After MAX_FAILURES consecutive failures the name is locked for LOCKOUT."""
+    return now + LOCKOUT if failures >= MAX_FAILURES else None
+
+
+def password_problem(password: str) -> str | None:
+    if len(password) < MIN_PASSWORD:
+        return f"the password needs at least {MIN_PASSWORD} characters"
+    if len(password) > MAX_PASSWORD:
+        return f"the password may have at most {MAX_PASSWORD} characters"
+    if len(set(password)) < 5:
+        return "the password is too repetitive"
+    return None
+
+
+def username_problem(name: str) -> str | None:
+    if not USERNAME.fullmatch(name):
+        return "use 2-63 lower-case letters, digits, '.', '_' or '-'"
+    return None
+
+
+# --- Audit ---------------------------------------------------------------------------------
+
+# Forwarded reads of personal data the gateway records itself (the serving service may record
+# its own too): (pattern, index of the path segment that is the subject id, or None).
+AUDITED_READS: tuple[tuple[str, int | None], ...] = (
+    ("/api/candidates/{id}", 3),
+    ("/api/candidates/{id}/**", 3),
+    ("/api/documents/**", None),
+    ("/api/crm/contacts/{id}", 4),
+    ("/api/crm/contacts/{id}/**", 4),
+    ("/api/privacy/requests/{id}/export", None),
+    ("/api/privacy/requests/{id}/export/**", None),
+)
+
+
+def audited_read(method: str, path: str) -> tuple[bool, str | None]:
+    """Is this a read of personal data, and whose (subject id) if the path says so."""
+    if method not in READ:
+        return False, None
+    for pattern, seg in AUDITED_READS:
+        if _compile(pattern).fullmatch(path):
+            parts = path.split("/")
+            return True, (parts[seg] if seg is not None and seg < len(parts) else None)
+    return False, None

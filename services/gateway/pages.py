@@ -1,0 +1,804 @@
+"""Server-rendered pages. They call the services through the gateway's own client (proxy.call),
+on behalf of the signed-in employee, so they show exactly what the APIs return; where a
+service's API is not there (yet) the page says so instead of failing.
+
+Search terms and other personal data travel in POST bodies, never in URLs or page titles.
+"""
+
+import json
+import re
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import FormData, UploadFile
+
+from services.common.db import db_conn
+
+from . import access, domain, i18n, operations, proxy, security, store
+from .api import LOCKED_DETAIL, audit_query, sign_in
+from .bootstrap import settings
+
+router = APIRouter(include_in_schema=False)
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+STATEMENT = (HERE / "templates" / "privacy-statement.nl.txt").read_text(encoding="utf-8")
+PAGE_SIZE = 20
+
+
+def items_of(body: Any) -> list[Any]:
+    """A service's list answer, whether `{"items": [...]}` or a bare list."""
+    if isinstance(body, dict):
+        body = body.get("items", [])
+    return [x for x in body if isinstance(x, dict)] if isinstance(body, list) else []
+
+
+templates.env.globals["items_of"] = items_of
+FUNCTIONS = (
+    "personal_assistant",
+    "office_manager",
+    "executive_secretary",
+    "management_assistant",
+    "management_support",
+)
+
+NAV = {
+    domain.RECRUITER: (
+        ("/candidates", "nav_candidates"),
+        ("/intake", "nav_intake"),
+        ("/crm", "nav_crm"),
+    ),
+    domain.PRIVACY_OFFICER: (
+        ("/requests", "nav_requests"),
+        ("/breaches", "nav_breaches"),
+        ("/audit", "nav_audit"),
+    ),
+    domain.ADMIN: (
+        ("/operations", "nav_operations"),
+        ("/users", "nav_users"),
+        ("/audit", "nav_audit"),
+    ),
+}
+
+
+def lang_of(request: Request) -> str:
+    lang = request.cookies.get("lang", "")
+    return lang if lang in i18n.LANGS else i18n.DEFAULT
+
+
+def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    who = access.session(request)
+    lang = lang_of(request)
+    ctx |= {
+        "t": i18n.translator(lang),
+        "lang": lang,
+        "other_lang": "en" if lang == "nl" else "nl",
+        "who": who,
+        "csrf": access.form_csrf_token(request),
+        "nav": NAV.get(who.role, ()) if who else (),
+        "path": request.url.path,
+    }
+    return templates.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def render_problem(request: Request, status: int, detail: str) -> HTMLResponse:
+    return render(request, "problem.html", status=status, status_code=status, detail=detail)
+
+
+async def posted(request: Request) -> FormData | None:
+    """The form, or None when its CSRF token is missing or wrong."""
+    form = await request.form(max_files=2, max_fields=200)
+    token = form.get(access.CSRF_FIELD)
+    if not isinstance(token, str) or not access.csrf_ok(request, token):
+        return None
+    return form
+
+
+def csrf_failed(request: Request) -> HTMLResponse:
+    return render_problem(request, 403, i18n.translator(lang_of(request))("csrf"))
+
+
+def text(form: FormData, name: str, limit: int = 5000) -> str:
+    value = form.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def valid_id(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+# --- public: start, sign-in, language ------------------------------------------------------
+
+
+@router.get("/")
+async def start(request: Request) -> Response:
+    return RedirectResponse("/home" if access.session(request) else "/login", status_code=303)
+
+
+@router.get("/home")
+async def home(request: Request) -> Response:
+    who = access.session(request)
+    assert who is not None
+    return RedirectResponse(domain.HOME[who.role], status_code=303)
+
+
+@router.get("/lang/{code}")
+async def switch_language(request: Request, code: str, next: str = "/") -> Response:
+    # Only local paths: the switch must not become an open redirect.
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    if code in i18n.LANGS:
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
+
+
+@router.get("/login")
+async def login_page(request: Request) -> Response:
+    if access.session(request):
+        return RedirectResponse("/home", status_code=303)
+    return render(request, "login.html")
+
+
+@router.post("/login")
+async def login_form(request: Request, conn: asyncpg.Connection = Depends(db_conn)) -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    t = i18n.translator(lang_of(request))
+    username, password = text(form, "username", 64), text(form, "password", domain.MAX_PASSWORD)
+    outcome, token, me = await sign_in(conn, username, password, settings)
+    if outcome is security.Outcome.LOCKED:
+        return render(request, "login.html", status=429, error=t("login_locked"))
+    if token is None or me is None:
+        return render(request, "login.html", status=401, error=t("login_wrong"))
+    response = RedirectResponse(me.home, status_code=303)
+    access.set_session_cookie(response, settings, token)
+    return response
+
+
+@router.post("/logout")
+async def logout_form(request: Request, conn: asyncpg.Connection = Depends(db_conn)) -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    who = access.session(request)
+    if who is not None:
+        await store.delete_session(conn, who.token_hash)
+    response = RedirectResponse("/login", status_code=303)
+    access.clear_session_cookie(response, settings)
+    return response
+
+
+# --- public: registration ------------------------------------------------------------------
+
+LIST_FIELDS = {"languages", "availability.regions"}
+BOOL_FIELDS = {"work_permit_nl", "consent.accepted", "education.0.completed"}
+INT_FIELDS = {"availability.hours_per_week"}
+
+
+def registration_from(form: FormData) -> dict[str, Any]:
+    """The form's dotted field names are the registration JSON's paths (so intake's field
+    errors land on the right input); lists, numbers and ticks are converted here."""
+    flat: dict[str, Any] = {}
+    for key in {k for k in form if isinstance(k, str)}:
+        if key in (access.CSRF_FIELD, "cv", "photo") or len(key) > 80:
+            continue
+        if key == "functions_sought":
+            flat[key] = [v for v in form.getlist(key) if isinstance(v, str) and v][:10]
+            continue
+        value = text(form, key)
+        if key in BOOL_FIELDS:
+            flat[key] = value in ("on", "true", "1", "yes")
+        elif key in LIST_FIELDS:
+            flat[key] = [p.strip() for p in value.split(",") if p.strip()][:20]
+        elif key in INT_FIELDS and value.isdigit():
+            flat[key] = int(value)
+        elif value:
+            flat[key] = value
+    for key in BOOL_FIELDS:
+        flat.setdefault(key, False)
+    flat["consent.privacy_statement_version"] = "2018-05"
+    flat.setdefault("address.country", "NL")
+    reg: dict[str, Any] = {}
+    for path, value in sorted(flat.items()):
+        node: Any = reg
+        parts = path.split(".")
+        for i, part in enumerate(parts[:-1]):
+            nxt: Any = [] if parts[i + 1].isdigit() else {}
+            if part.isdigit():
+                while len(node) <= int(part):
+                    node.append(nxt)
+                node = node[int(part)]
+            else:
+                node = node.setdefault(part, nxt)
+        last = parts[-1]
+        if last.isdigit():
+            node.append(value)
+        else:
+            node[last] = value
+    # An education or job entry the candidate left empty is no entry at all.
+    for section in ("education", "work_experience"):
+        entries = [
+            e
+            for e in reg.get(section, [])
+            if any(v for k, v in e.items() if v is True or (v and k != "completed"))
+        ]
+        reg[section] = entries
+    return reg
+
+
+async def upload(part: object) -> tuple[str, bytes, str] | None:
+    if not isinstance(part, UploadFile) or not part.filename:
+        return None
+    data = await part.read(settings.max_upload_bytes + 1)
+    return part.filename[-200:], data, part.content_type or "application/octet-stream"
+
+
+@router.get("/register")
+async def register_page(request: Request) -> Response:
+    return render(request, "register.html", values={}, errors={}, functions=FUNCTIONS)
+
+
+@router.post("/register")
+async def register_form(request: Request) -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    values = {k: text(form, k) for k in form if isinstance(k, str) and k not in ("cv", "photo")}
+    values["functions_sought"] = form.getlist("functions_sought")
+    files: dict[str, tuple[str, bytes, str]] = {}
+    for name in ("cv", "photo"):
+        got = await upload(form.get(name))
+        if got is not None:
+            if len(got[1]) > settings.max_upload_bytes:
+                errors = {name: "te groot / too large"}
+                return render(
+                    request, "register.html", 422, values=values, errors=errors, functions=FUNCTIONS
+                )
+            files[name] = got
+    reply = await proxy.call(
+        request,
+        "intake",
+        "POST",
+        "/api/intake/registrations",
+        data={"registration": json.dumps(registration_from(form))},
+        files=files or {"cv": ("", b"", "application/octet-stream")},
+        anonymous=True,
+    )
+    if reply.ok:
+        return render(request, "registered.html", reference=(reply.body or {}).get("id", ""))
+    errors: dict[str, str] = {}
+    for err in reply.errors:
+        errors.setdefault(str(err.get("field", "request")), str(err.get("message", "")))
+    if not errors:
+        errors["request"] = reply.detail or f"HTTP {reply.status}"
+    status = reply.status if 400 <= reply.status < 500 else 502
+    return render(
+        request, "register.html", status, values=values, errors=errors, functions=FUNCTIONS
+    )
+
+
+# --- public: privacy statement and self-service --------------------------------------------
+
+
+def statement_paragraphs() -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", STATEMENT) if p.strip()]
+
+
+@router.get("/privacy")
+async def privacy_page(request: Request) -> Response:
+    return render(request, "privacy.html", statement=statement_paragraphs(), step="ask")
+
+
+@router.post("/privacy")
+@router.post("/privacy/{form_name}")
+async def privacy_form(request: Request, form_name: str = "ask") -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    ctx: dict[str, Any] = {"statement": statement_paragraphs()}
+    if form_name == "verify":
+        request_id = text(form, "request_id", 64)
+        if not valid_id(request_id):
+            return render(request, "privacy.html", 422, step="ask", error="request_id", **ctx)
+        reply = await proxy.call(
+            request,
+            "privacy",
+            "POST",
+            f"/api/privacy/self-service/requests/{request_id}/verify",
+            json_body={"code": text(form, "code", 20)},
+            anonymous=True,
+        )
+        if reply.ok:
+            return render(request, "privacy.html", step="done", reply=reply.body, **ctx)
+        return render(
+            request,
+            "privacy.html",
+            reply.status if reply.status < 500 else 502,
+            step="verify",
+            request_id=request_id,
+            reply=reply,
+            **ctx,
+        )
+    reply = await proxy.call(
+        request,
+        "privacy",
+        "POST",
+        "/api/privacy/self-service/requests",
+        json_body={"type": text(form, "type", 20), "email": text(form, "email", 254)},
+        anonymous=True,
+    )
+    if reply.ok:
+        return render(
+            request,
+            "privacy.html",
+            step="verify",
+            request_id=(reply.body or {}).get("id", ""),
+            reply=reply,
+            **ctx,
+        )
+    return render(
+        request,
+        "privacy.html",
+        reply.status if reply.status < 500 else 502,
+        step="ask",
+        reply=reply,
+        **ctx,
+    )
+
+
+# --- recruiter: candidates -----------------------------------------------------------------
+
+
+def search_body(form: FormData | None) -> dict[str, Any]:
+    form_get = (lambda k, n=200: text(form, k, n)) if form else (lambda k, n=200: "")
+    page = form_get("page", 6)
+    body: dict[str, Any] = {
+        "query": form_get("query", 500),
+        "limit": PAGE_SIZE,
+        "offset": (int(page) - 1) * PAGE_SIZE if page.isdigit() and int(page) > 0 else 0,
+    }
+    if form_get("function_type"):
+        body["function_type"] = form_get("function_type")
+    if form_get("region"):
+        body["region"] = form_get("region")
+    if form_get("available_before"):
+        body["available_before"] = form_get("available_before", 10)
+    return body
+
+
+@router.get("/candidates")
+async def candidates_page(request: Request) -> Response:
+    return render(
+        request,
+        "candidates.html",
+        criteria=search_body(None),
+        reply=None,
+        functions=FUNCTIONS,
+        page=1,
+        pages=1,
+    )
+
+
+@router.post("/candidates")
+async def candidates_search(request: Request) -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    criteria = search_body(form)
+    reply = await proxy.call(
+        request, "candidates", "POST", "/api/candidates/search", json_body=criteria
+    )
+    total = (reply.body or {}).get("total", 0) if reply.ok else 0
+    page = criteria["offset"] // PAGE_SIZE + 1
+    pages = max(1, -(-int(total or 0) // PAGE_SIZE))
+    return render(
+        request,
+        "candidates.html",
+        criteria=criteria,
+        reply=reply,
+        functions=FUNCTIONS,
+        page=page,
+        pages=pages,
+    )
+
+
+async def profile_context(request: Request, candidate_id: str) -> dict[str, Any]:
+    profile = await proxy.call(request, "candidates", "GET", f"/api/candidates/{candidate_id}")
+    notes = await proxy.call(request, "candidates", "GET", f"/api/candidates/{candidate_id}/notes")
+    checks = await proxy.call(
+        request, "candidates", "GET", f"/api/candidates/{candidate_id}/placement-checks"
+    )
+    documents = await proxy.call(
+        request, "documents", "GET", f"/api/documents/candidates/{candidate_id}"
+    )
+    assignments = await proxy.call(
+        request, "crm", "GET", "/api/crm/assignments", params={"status": "open"}
+    )
+    return {
+        "candidate_id": candidate_id,
+        "profile": profile,
+        "notes": notes,
+        "checks": checks,
+        "documents": documents,
+        "assignments": assignments,
+    }
+
+
+@router.get("/candidates/{candidate_id}")
+async def profile_page(request: Request, candidate_id: str, done: str = "") -> Response:
+    if not valid_id(candidate_id):
+        return render_problem(request, 404, "not found")
+    ctx = await profile_context(request, candidate_id)
+    if ctx["profile"].status == 404:
+        return render_problem(request, 404, ctx["profile"].detail or "not found")
+    return render(request, "profile.html", done=done[:20], **ctx)
+
+
+PROFILE_ACTIONS = {"notes", "checks", "proposals", "link"}
+
+
+@router.post("/candidates/{candidate_id}/{action}")
+async def profile_action(request: Request, candidate_id: str, action: str) -> Response:
+    if not valid_id(candidate_id) or action not in PROFILE_ACTIONS:
+        return render_problem(request, 404, "not found")
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    link: str | None = None
+    if action == "notes":
+        reply = await proxy.call(
+            request,
+            "candidates",
+            "POST",
+            f"/api/candidates/{candidate_id}/notes",
+            json_body={"text": text(form, "text", 10_000)},
+        )
+    elif action == "checks":
+        body: dict[str, Any] = {
+            "assignment_id": text(form, "assignment_id", 64),
+            "work_situation": text(form, "work_situation", 2000),
+            "interested": text(form, "interested") == "on",
+            "consent": text(form, "consent") == "on",
+        }
+        if text(form, "available_from", 10):
+            body["available_from"] = text(form, "available_from", 10)
+        if text(form, "hours_per_week", 3).isdigit():
+            body["hours_per_week"] = int(text(form, "hours_per_week", 3))
+        reply = await proxy.call(
+            request,
+            "candidates",
+            "POST",
+            f"/api/candidates/{candidate_id}/placement-checks",
+            json_body=body,
+        )
+    elif action == "proposals":
+        assignment = text(form, "assignment_id", 64)
+        if not valid_id(assignment):
+            reply = proxy.Reply(
+                422, {"errors": [{"field": "assignment_id", "message": "choose an assignment"}]}
+            )
+        else:
+            reply = await proxy.call(
+                request,
+                "crm",
+                "POST",
+                f"/api/crm/assignments/{assignment}/proposals",
+                json_body={"candidate_id": candidate_id},
+            )
+    else:
+        document = text(form, "document_id", 64)
+        reply = (
+            await proxy.call(request, "documents", "POST", f"/api/documents/{document}/links")
+            if valid_id(document)
+            else proxy.Reply(404, {"detail": "no such document"})
+        )
+        if reply.ok and isinstance(reply.body, dict):
+            link = str(reply.body.get("url", ""))
+    if reply.ok and link is None:
+        return RedirectResponse(f"/candidates/{candidate_id}?done={action}", status_code=303)
+    ctx = await profile_context(request, candidate_id)
+    status = 200 if reply.ok else (reply.status if reply.status < 500 else 502)
+    return render(
+        request, "profile.html", status, action=action, outcome=reply, link=link, done="", **ctx
+    )
+
+
+# --- recruiter: intake review queue --------------------------------------------------------
+
+
+@router.get("/intake")
+async def intake_page(request: Request) -> Response:
+    queue = await proxy.call(request, "intake", "GET", "/api/intake/review")
+    return render(request, "intake.html", queue=queue)
+
+
+@router.post("/intake/{registration_id}/{decision}")
+async def intake_decision(request: Request, registration_id: str, decision: str) -> Response:
+    if not valid_id(registration_id) or decision not in ("accept", "reject"):
+        return render_problem(request, 404, "not found")
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    reply = await proxy.call(
+        request,
+        "intake",
+        "POST",
+        f"/api/intake/review/{registration_id}/{decision}",
+        json_body={"reason": text(form, "reason", 1000) or None},
+    )
+    if reply.ok:
+        return RedirectResponse("/intake", status_code=303)
+    queue = await proxy.call(request, "intake", "GET", "/api/intake/review")
+    return render(request, "intake.html", 200, queue=queue, outcome=reply)
+
+
+# --- recruiter: business relations ---------------------------------------------------------
+
+
+def bars(counts: dict[str, int]) -> list[dict[str, Any]]:
+    """Bars for the inline SVG chart, widths in percent of the largest."""
+    top = max(counts.values(), default=0) or 1
+    return [
+        {"label": k, "value": v, "width": round(100 * v / top, 1)}
+        for k, v in sorted(counts.items(), key=lambda kv: -kv[1])
+    ][:12]
+
+
+async def crm_context(request: Request) -> dict[str, Any]:
+    organisations = await proxy.call(
+        request, "crm", "GET", "/api/crm/organisations", params={"limit": 100}
+    )
+    assignments = await proxy.call(request, "crm", "GET", "/api/crm/assignments")
+    stats = await proxy.call(request, "crm", "GET", "/api/crm/statistics")
+    per_function: dict[str, int] = {}
+    per_client: dict[str, int] = {}
+    if stats.ok and isinstance(stats.body, dict):
+        per_function = {
+            str(k): int(v) for k, v in (stats.body.get("per_function_type") or {}).items()
+        }
+        per_client = {
+            str(c.get("name", "?")): int(c.get("placements", 0))
+            for c in stats.body.get("per_client") or []
+        }
+    return {
+        "organisations": organisations,
+        "assignments": assignments,
+        "stats": stats,
+        "function_bars": bars(per_function),
+        "client_bars": bars(per_client),
+    }
+
+
+@router.get("/crm")
+async def crm_page(request: Request) -> Response:
+    return render(request, "crm.html", **await crm_context(request))
+
+
+@router.get("/crm/organisations/{organisation_id}")
+async def organisation_page(request: Request, organisation_id: str) -> Response:
+    if not valid_id(organisation_id):
+        return render_problem(request, 404, "not found")
+    org = await proxy.call(request, "crm", "GET", f"/api/crm/organisations/{organisation_id}")
+    moments = await proxy.call(
+        request, "crm", "GET", f"/api/crm/organisations/{organisation_id}/contact-moments"
+    )
+    return render(
+        request, "organisation.html", org=org, moments=moments, organisation_id=organisation_id
+    )
+
+
+@router.post("/crm/{what}")
+@router.post("/crm/organisations/{organisation_id}/{what}")
+async def crm_action(request: Request, what: str, organisation_id: str = "") -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    if organisation_id and not valid_id(organisation_id):
+        return render_problem(request, 404, "not found")
+    fields = {
+        k: text(form, k, 5000)
+        for k in form
+        if isinstance(k, str) and k != access.CSRF_FIELD and text(form, k)
+    }
+    targets = {
+        ("", "organisations"): "/api/crm/organisations",
+        ("", "assignments"): "/api/crm/assignments",
+        ("org", "contacts"): f"/api/crm/organisations/{organisation_id}/contacts",
+        ("org", "contact-moments"): f"/api/crm/organisations/{organisation_id}/contact-moments",
+    }
+    target = targets.get(("org" if organisation_id else "", what))
+    if target is None:
+        return render_problem(request, 404, "not found")
+    reply = await proxy.call(request, "crm", "POST", target, json_body=fields)
+    back = f"/crm/organisations/{organisation_id}" if organisation_id else "/crm"
+    if reply.ok:
+        return RedirectResponse(back, status_code=303)
+    if organisation_id:
+        org = await proxy.call(request, "crm", "GET", f"/api/crm/organisations/{organisation_id}")
+        moments = await proxy.call(
+            request, "crm", "GET", f"/api/crm/organisations/{organisation_id}/contact-moments"
+        )
+        return render(
+            request,
+            "organisation.html",
+            200,
+            org=org,
+            moments=moments,
+            organisation_id=organisation_id,
+            outcome=reply,
+            values=fields,
+        )
+    return render(
+        request, "crm.html", 200, outcome=reply, values=fields, **await crm_context(request)
+    )
+
+
+# --- privacy officer: requests and breaches ------------------------------------------------
+
+
+def days_left(due: str | None) -> int | None:
+    if not due:
+        return None
+    try:
+        from services.privacy.domain import working_days_left  # pure rule, no I/O
+    except ImportError:  # pragma: no cover - the privacy package is part of this repo
+        return None
+    try:
+        return working_days_left(date.today(), date.fromisoformat(due[:10]))
+    except ValueError:
+        return None
+
+
+@router.get("/requests")
+async def requests_page(request: Request) -> Response:
+    listing = await proxy.call(request, "privacy", "GET", "/api/privacy/requests")
+    return render(request, "requests.html", listing=listing, days_left=days_left)
+
+
+@router.post("/requests")
+async def file_request(request: Request) -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    by, value = text(form, "subject_by", 20), text(form, "subject_value", 254)
+    if by not in ("email", "candidate_id", "contact_id"):
+        by = "email"
+    reply = await proxy.call(
+        request,
+        "privacy",
+        "POST",
+        "/api/privacy/requests",
+        json_body={"type": text(form, "type", 20), "subject": {by: value}},
+    )
+    if reply.ok and isinstance(reply.body, dict) and valid_id(str(reply.body.get("id", ""))):
+        return RedirectResponse(f"/requests/{reply.body['id']}", status_code=303)
+    listing = await proxy.call(request, "privacy", "GET", "/api/privacy/requests")
+    return render(
+        request,
+        "requests.html",
+        200,
+        listing=listing,
+        days_left=days_left,
+        outcome=reply,
+        values={"type": text(form, "type", 20), "subject_by": by},
+    )
+
+
+async def request_context(request: Request, request_id: str) -> dict[str, Any]:
+    req = await proxy.call(request, "privacy", "GET", f"/api/privacy/requests/{request_id}")
+    return {"req": req, "request_id": request_id, "days_left": days_left}
+
+
+@router.get("/requests/{request_id}")
+async def request_page(request: Request, request_id: str) -> Response:
+    if not valid_id(request_id):
+        return render_problem(request, 404, "not found")
+    ctx = await request_context(request, request_id)
+    if ctx["req"].status == 404:
+        return render_problem(request, 404, "not found")
+    return render(request, "request.html", **ctx)
+
+
+@router.post("/requests/{request_id}/{what}")
+async def request_action(request: Request, request_id: str, what: str) -> Response:
+    """Certificate, export link and verification scan, as the privacy service offers them."""
+    if not valid_id(request_id) or what not in ("certificate", "export", "scan"):
+        return render_problem(request, 404, "not found")
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    method = "POST" if what == "scan" else "GET"
+    reply = await proxy.call(
+        request, "privacy", method, f"/api/privacy/requests/{request_id}/{what}"
+    )
+    ctx = await request_context(request, request_id)
+    return render(request, "request.html", what=what, result=reply, **ctx)
+
+
+@router.get("/breaches")
+async def breaches_page(request: Request) -> Response:
+    listing = await proxy.call(request, "privacy", "GET", "/api/privacy/breaches")
+    return render(request, "breaches.html", listing=listing)
+
+
+@router.post("/breaches")
+async def report_breach(request: Request) -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    body = {k: text(form, k, 5000) for k in ("description", "detected_at") if text(form, k)}
+    reply = await proxy.call(request, "privacy", "POST", "/api/privacy/breaches", json_body=body)
+    if reply.ok:
+        return RedirectResponse("/breaches", status_code=303)
+    listing = await proxy.call(request, "privacy", "GET", "/api/privacy/breaches")
+    return render(request, "breaches.html", 200, listing=listing, outcome=reply, values=body)
+
+
+# --- admin and privacy officer: audit; admin: operations, users ----------------------------
+
+
+@router.get("/audit")
+async def audit_page(request: Request) -> Response:
+    return render(request, "audit.html", items=None, subject="", user="")
+
+
+@router.post("/audit")
+async def audit_search(request: Request, conn: asyncpg.Connection = Depends(db_conn)) -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    subject, user = text(form, "subject", 64) or None, text(form, "user", 64) or None
+    who = access.session(request)
+    assert who is not None
+    items = await audit_query(conn, who, subject, user, 200, 0)
+    return render(request, "audit.html", items=items, subject=subject or "", user=user or "")
+
+
+@router.get("/operations")
+async def operations_page(request: Request) -> Response:
+    return render(request, "operations.html", view=await operations.overview(settings))
+
+
+@router.get("/users")
+async def users_page(request: Request, conn: asyncpg.Connection = Depends(db_conn)) -> Response:
+    return render(request, "users.html", users=await store.list_users(conn), roles=domain.ROLES)
+
+
+@router.post("/users")
+async def users_add(request: Request, conn: asyncpg.Connection = Depends(db_conn)) -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    error = ""
+    try:
+        await security.create_user(
+            conn,
+            text(form, "username", 64),
+            text(form, "role", 20),
+            text(form, "password", domain.MAX_PASSWORD),
+        )
+    except security.UserError as exc:
+        error = str(exc)
+    if not error:
+        return RedirectResponse("/users", status_code=303)
+    return render(
+        request,
+        "users.html",
+        422,
+        users=await store.list_users(conn),
+        roles=domain.ROLES,
+        error=error,
+    )
+
+
+__all__ = ["LOCKED_DETAIL", "render_problem", "router"]

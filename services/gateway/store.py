@@ -1,0 +1,169 @@
+"""SQL for users, sessions, failed sign-ins and the audit trail, one function per query."""
+
+from datetime import datetime
+
+import asyncpg
+
+# --- users ---------------------------------------------------------------------------------
+
+
+async def insert_user(
+    conn: asyncpg.Connection, user_id: str, username: str, role: str, password_hash: str
+) -> bool:
+    """False when the name is taken."""
+    return bool(
+        await conn.fetchval(
+            "INSERT INTO users(id, username, role, password_hash) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (username) DO NOTHING RETURNING true",
+            user_id,
+            username,
+            role,
+            password_hash,
+        )
+    )
+
+
+async def get_user_by_name(conn: asyncpg.Connection, username: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM users WHERE username = $1", username)
+
+
+async def set_password(conn: asyncpg.Connection, username: str, password_hash: str) -> bool:
+    result = await conn.execute(
+        "UPDATE users SET password_hash = $2, password_set_at = now() WHERE username = $1",
+        username,
+        password_hash,
+    )
+    return result != "UPDATE 0"
+
+
+async def set_password_hash_only(
+    conn: asyncpg.Connection, user_id: str, password_hash: str
+) -> None:
+    """A rehash with newer parameters: the password itself did not change."""
+    await conn.execute("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, password_hash)
+
+
+async def count_users(conn: asyncpg.Connection) -> int:
+    return await conn.fetchval("SELECT count(*) FROM users")
+
+
+async def list_users(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT id, username, role, disabled, created_at FROM users ORDER BY username"
+    )
+
+
+# --- sessions ------------------------------------------------------------------------------
+
+
+async def insert_session(
+    conn: asyncpg.Connection, token_hash: str, user_id: str, csrf: str, expires_at: datetime
+) -> None:
+    await conn.execute(
+        "INSERT INTO sessions(token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)",
+        token_hash,
+        user_id,
+        csrf,
+        expires_at,
+    )
+
+
+async def touch_session(
+    conn: asyncpg.Connection, token_hash: str, idle_seconds: float
+) -> asyncpg.Record | None:
+    """The live session with its user, its idle clock restarted; None if expired or unknown."""
+    return await conn.fetchrow(
+        "UPDATE sessions s SET last_seen = now() FROM users u"
+        " WHERE s.token_hash = $1 AND u.id = s.user_id AND NOT u.disabled"
+        " AND s.expires_at > now() AND s.last_seen > now() - make_interval(secs => $2)"
+        " RETURNING s.token_hash, s.csrf_token, u.id AS user_id, u.username, u.role",
+        token_hash,
+        idle_seconds,
+    )
+
+
+async def delete_session(conn: asyncpg.Connection, token_hash: str) -> None:
+    await conn.execute("DELETE FROM sessions WHERE token_hash = $1", token_hash)
+
+
+async def delete_user_sessions(conn: asyncpg.Connection, user_id: str) -> None:
+    await conn.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
+
+
+async def delete_expired_sessions(conn: asyncpg.Connection) -> None:
+    await conn.execute("DELETE FROM sessions WHERE expires_at < now()")
+
+
+# --- failed sign-ins -----------------------------------------------------------------------
+
+
+async def count_attempt(conn: asyncpg.Connection, username: str) -> asyncpg.Record:
+    """Count a sign-in attempt before checking it, atomically, so parallel guesses cannot slip
+    past the limit; a lock that has run out starts a fresh count."""
+    return await conn.fetchrow(
+        "INSERT INTO login_failures(username, failures) VALUES ($1, 1)"
+        " ON CONFLICT (username) DO UPDATE SET"
+        "  failures = CASE WHEN login_failures.locked_until <= now() THEN 1"
+        "             ELSE login_failures.failures + 1 END,"
+        "  locked_until = CASE WHEN login_failures.locked_until <= now() THEN NULL"
+        "                 ELSE login_failures.locked_until END,"
+        "  last_failure = now()"
+        " RETURNING failures, locked_until",
+        username,
+    )
+
+
+async def lock_name(conn: asyncpg.Connection, username: str, until: datetime) -> None:
+    await conn.execute(
+        "UPDATE login_failures SET locked_until = $2 WHERE username = $1", username, until
+    )
+
+
+async def clear_failures(conn: asyncpg.Connection, username: str) -> None:
+    await conn.execute("DELETE FROM login_failures WHERE username = $1", username)
+
+
+# --- audit ---------------------------------------------------------------------------------
+
+
+async def insert_audit(
+    conn: asyncpg.Connection,
+    event_id: str,
+    at: datetime,
+    source: str,
+    actor: str,
+    role: str,
+    action: str,
+    resource: str,
+    subject: str | None,
+) -> None:
+    await conn.execute(
+        "INSERT INTO audit(event_id, at, source, actor, role, action, resource, subject)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+        event_id,
+        at,
+        source,
+        actor,
+        role,
+        action,
+        resource,
+        subject,
+    )
+
+
+async def query_audit(
+    conn: asyncpg.Connection, subject: str | None, actor: str | None, limit: int, offset: int
+) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT event_id, at, source, actor, role, action, resource, subject FROM audit"
+        " WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR actor = $2)"
+        " ORDER BY at DESC, event_id DESC LIMIT $3 OFFSET $4",
+        subject,
+        actor,
+        limit,
+        offset,
+    )
+
+
+async def user_ids_by_name(conn: asyncpg.Connection, username: str) -> list[str]:
+    return [r["id"] for r in await conn.fetch("SELECT id FROM users WHERE username = $1", username)]
