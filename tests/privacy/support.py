@@ -9,14 +9,11 @@ from typing import Any
 
 import httpx
 
+from tests.documents.files import pdf, png
 from tests.helpers import as_employee, eventually, example, fetch
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
+PDF = pdf()
+PNG = png()
 
 
 def unique_person() -> dict[str, Any]:
@@ -37,8 +34,8 @@ def officer(platform) -> httpx.AsyncClient:
     )
 
 
-async def register(platform, reg: dict[str, Any], *, photo: bool = False) -> str:
-    files = {"cv": ("cv.pdf", PDF, "application/pdf")}
+async def register(platform, reg: dict[str, Any], *, photo: bool = False, cv: bytes = PDF) -> str:
+    files = {"cv": ("cv.pdf", cv, "application/pdf")}
     if photo:
         files["photo"] = ("pasfoto.png", PNG, "image/png")
     async with httpx.AsyncClient(base_url=platform.url("intake"), timeout=30) as client:

@@ -3,6 +3,7 @@ nothing, sealed events no longer open, the person is suppressed and stays so."""
 
 import httpx
 
+from tests.documents.files import pdf
 from tests.helpers import fetch
 from tests.privacy.support import (
     events_on,
@@ -15,7 +16,9 @@ from tests.privacy.support import (
 
 async def test_forget_me_erases_everywhere_with_proof_and_suppresses_the_person(platform):
     person = unique_person()
-    candidate_id = await registered_candidate(platform, person, photo=True)
+    # The CV itself names the person: its extracted text must go too.
+    cv = pdf(f"{person['first_name']} {person['last_name']} {person['email']} {person['phone']}")
+    candidate_id = await registered_candidate(platform, person, photo=True, cv=cv)
 
     async with officer(platform) as client:
         resp = await client.post(
