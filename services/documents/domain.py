@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Literal
 from xml.parsers import expat
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf import PdfReader, apply_configuration
+from pypdf.errors import LimitReachedError, PyPdfError
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
@@ -46,6 +46,18 @@ MAX_XML_PART = 20 * MB
 DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 
 MAX_TEXT = 200_000  # characters of CV text published for the search index
+# pypdf's own limits are sized for any PDF; a CV of at most 10 MB needs far less, and a PDF
+# "bomb" (a small stream that inflates enormously) must fail before it costs memory.
+PDF_LIMITS = {
+    "zlib_maximum_output_length": 16 * MB,
+    "lzw_maximum_output_length": 16 * MB,
+    "run_length_maximum_output_length": 16 * MB,
+    "brotli_maximum_output_length": 16 * MB,
+    "jbig2_maximum_output_length": 16 * MB,
+    "array_based_stream_maximum_output_length": 16 * MB,
+    "stream_decoding_work_maximum_length": 64 * MB,
+    "image_maximum_buffer_size": 16 * MB,
+}
 MAX_PDF_PAGES_READ = 50
 
 
@@ -84,6 +96,11 @@ def sniff(data: bytes) -> str | None:
 
 def validate(kind: str, data: bytes) -> str:
     """The sniffed content type of an acceptable file, or Rejected with the reason."""
+    with apply_configuration(**PDF_LIMITS):
+        return _validate(kind, data)
+
+
+def _validate(kind: str, data: bytes) -> str:
     limit = max_size(kind)
     if not data:
         raise Rejected("the file is empty")
@@ -134,8 +151,14 @@ def _check_pdf(data: bytes) -> None:
         action = action.get_object() if action is not None else None
         if isinstance(action, dict) and action.get("/S") in ("/JavaScript", "/Launch"):
             raise Rejected("PDFs with scripts are not accepted", status=415)
+        for page in reader.pages[:MAX_PDF_PAGES_READ]:
+            contents = page.get_contents()
+            if contents is not None:
+                contents.get_data()  # inflated within PDF_LIMITS, or LimitReachedError
     except Rejected:
         raise
+    except LimitReachedError as exc:
+        raise Rejected("the PDF unpacks to too much data (decompression bomb)") from exc
     except Exception as exc:  # pypdf raises many kinds on damaged files
         raise Rejected("the PDF is damaged") from exc
     if pages < 1:
@@ -152,6 +175,11 @@ def _pdf_reader(data: bytes) -> PdfReader:
 
 
 def pdf_text(data: bytes) -> str:
+    with apply_configuration(**PDF_LIMITS):
+        return _pdf_text(data)
+
+
+def _pdf_text(data: bytes) -> str:
     reader = _pdf_reader(data)
     parts: list[str] = []
     size = 0

@@ -6,15 +6,19 @@ import zipfile
 import zlib
 
 
-def pdf(text: str = "Ervaren directiesecretaresse met oog voor detail") -> bytes:
-    """A small, well-formed one-page PDF whose text pypdf can extract."""
-    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+def pdf(
+    text: str = "Ervaren directiesecretaresse met oog voor detail", flate: bytes | None = None
+) -> bytes:
+    """A small, well-formed one-page PDF whose text pypdf can extract (or whose page content
+    is the given FlateDecode stream)."""
+    content = flate or f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    stream_filter = b" /Filter /FlateDecode" if flate else b""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
         b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Length %d%s >>\nstream\n" % (len(content), stream_filter) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = b"%PDF-1.4\n"
@@ -30,6 +34,15 @@ def pdf(text: str = "Ervaren directiesecretaresse met oog voor detail") -> bytes
         xref,
     )
     return out
+
+
+def pdf_bomb() -> bytes:
+    """A PDF of ~100 kB whose page content inflates to 100 MB."""
+    packer = zlib.compressobj(9)
+    stream = packer.compress(b"BT /F1 12 Tf 72 720 Td (hallo) Tj ET\n")
+    spaces = b" " * (1024 * 1024)
+    stream += b"".join(packer.compress(spaces) for _ in range(100)) + packer.flush()
+    return pdf(flate=stream)
 
 
 CONTENT_TYPES = (

@@ -1,6 +1,7 @@
 """What the documents service accepts, judged from the bytes alone (pure domain, no stack)."""
 
 import time
+import zlib
 
 import pytest
 
@@ -13,6 +14,11 @@ def test_real_cv_files_are_accepted_with_their_sniffed_type():
     assert domain.validate("cv", files.docx()) == domain.DOCX
     assert domain.validate("photo", files.png()) == domain.PNG
     assert domain.validate("photo", files.JPEG) == domain.JPEG
+
+
+def test_compressed_pdf_cv_is_accepted_and_its_text_extracted():
+    stream = zlib.compress(b"BT /F1 12 Tf 72 720 Td (Office manager Zwolle) Tj ET")
+    assert domain.inspect("cv", files.pdf(flate=stream)) == (domain.PDF, "Office manager Zwolle")
 
 
 def test_cv_text_is_extracted_from_pdf_and_docx():
@@ -40,6 +46,8 @@ def test_cv_text_is_extracted_from_pdf_and_docx():
         ("cv", b"", 422),
         ("cv", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", 422),  # no pages
         ("cv", files.zip_bomb_docx(), 422),
+        ("cv", files.pdf_bomb(), 422),
+        ("certificate", files.pdf_bomb(), 422),
         ("cv", files.docx(extra={"word/vbaProject.bin": b"macro"}), 415),
         ("cv", b"PK\x03\x04" + b"\x00" * 100, 422),  # damaged zip
     ],
