@@ -128,6 +128,7 @@ async def upload(
     try:
         inspected = await asyncio.to_thread(domain.inspect, kind, data)
     except domain.Rejected as exc:
+        ingest.REJECTED.labels(kind, str(exc.status)).inc()
         return rejected(exc)
     subject_key = await subject_key_or_gone(conn, subject)
     async with conn.transaction():

@@ -112,6 +112,7 @@ async def registration_accepted(event: Envelope, conn: asyncpg.Connection) -> No
         try:
             inspected = await asyncio.to_thread(domain.inspect, f.kind, data)
         except domain.Rejected as exc:
+            ingest.REJECTED.labels(f.kind, str(exc.status)).inc()
             await _reject(conn, subject, registration_id, f, str(exc))
             continue
         await ingest.store_document(

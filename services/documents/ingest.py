@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import asyncpg
+from prometheus_client import Counter
 
 from services.common import keys, outbox
 from services.common.envelope import Envelope
@@ -13,6 +14,9 @@ from services.common.topics import DOCUMENTS_OBJECTS
 
 from . import domain, objects, store
 from .bootstrap import service, settings
+
+STORED = Counter("documents_stored_total", "Documents stored", ["kind"])
+REJECTED = Counter("documents_rejected_total", "Files refused by the checks", ["kind", "status"])
 
 
 def bucket_for(kind: str) -> str:
@@ -105,4 +109,5 @@ async def store_document(
             sealed=keys.seal(subject_key, {"text": text}, subject) if text is not None else None,
         ),
     )
+    STORED.labels(kind).inc()
     return row

@@ -171,9 +171,11 @@ async def test_hostile_uploads_are_refused_and_nothing_is_stored(platform):
         platform, "documents", "SELECT 1 FROM documents WHERE subject = $1", subject
     )
     assert not await outbox_events(platform, "documents.objects", subject)
-    # The service is still fine afterwards.
+    # The service is still fine afterwards, and counts what it refused.
     async with httpx.AsyncClient(base_url=platform.url("documents")) as http:
         assert (await http.get("/healthz")).status_code == 200
+        metrics = (await http.get("/metrics")).text
+    assert 'documents_rejected_total{kind="cv",status="415"}' in metrics
 
 
 async def test_deleted_document_loses_every_version_and_is_announced(platform):
