@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import asyncpg
+import httpx
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import (
@@ -247,6 +248,12 @@ def _hashes(request: Request, fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+async def _not_erased(conn: asyncpg.Connection, candidate_id: UUID | None) -> None:
+    """Erasure wins: a forgotten candidate's id is not written back as a referee link."""
+    if candidate_id is not None and await erasure.is_erased(conn, str(candidate_id)):
+        raise HTTPException(status_code=409, detail="this candidate was erased")
+
+
 @router.post(
     "/organisations/{organisation_id}/contacts", status_code=201, response_model=ContactOut
 )
@@ -259,9 +266,15 @@ async def create_contact(
 ) -> Any:
     if await store.get_organisation(conn, organisation_id) is None:
         raise not_found("organisation")
+    await _not_erased(conn, body.referee_for)
     contact_id = new_id()
     # The contact is a data subject: the privacy service holds a key for it from the start.
-    await request.app.state.service.keys.get_or_create(contact_id)
+    try:
+        await request.app.state.service.keys.get_or_create(contact_id)
+    except (httpx.HTTPError, keys.KeyShredded) as exc:
+        raise HTTPException(
+            status_code=503, detail="the key service is not reachable; try again shortly"
+        ) from exc
     fields = _hashes(request, body.model_dump()) | {"organisation_id": organisation_id}
     async with conn.transaction():
         await store.insert_contact(conn, contact_id, fields)
@@ -297,6 +310,7 @@ async def update_contact(
     changes = body.model_dump(exclude_unset=True)
     if "name" in changes and changes["name"] is None:
         raise invalid("name", "may not be empty")
+    await _not_erased(conn, changes.get("referee_for"))
     async with conn.transaction():
         row = await store.update_contact(conn, contact_id, _hashes(request, changes))
         if row is None:

@@ -22,7 +22,7 @@ class Consent:
 async def check(settings: Settings, candidate_id: UUID, assignment_id: UUID) -> Consent:
     """Consent recorded by the candidates service for this candidate and this assignment.
 
-    404 means the candidates service knows no consent (or no such candidate): no consent.
+    404 (no such candidate) and 410 (erased) mean: no consent.
     """
     url = f"{settings.candidates_url}/internal/candidates/{candidate_id}/consent/{assignment_id}"
     try:
@@ -30,7 +30,7 @@ async def check(settings: Settings, candidate_id: UUID, assignment_id: UUID) -> 
             resp = await client.get(url, headers={"X-Service-Token": settings.service_token})
     except httpx.HTTPError as exc:
         raise ConsentUnknown(type(exc).__name__) from exc
-    if resp.status_code == 404:
+    if resp.status_code in (404, 410):
         return Consent(False, None)
     if resp.status_code != 200:
         raise ConsentUnknown(f"candidates answered {resp.status_code}")

@@ -162,6 +162,16 @@ async def test_a_referee_named_by_a_candidate_is_a_data_subject_of_their_own(pla
     async with recruiter(platform) as client:
         kept = await client.get(f"/api/crm/contacts/{referee['id']}")
         assert kept.status_code == 200 and kept.json()["referee_for"] is None
+        # Erasure wins: the forgotten candidate's id is not written back.
+        resp = await client.post(
+            f"/api/crm/organisations/{referees['id']}/contacts",
+            json={"name": "Nog een referent", "referee_for": named_by},
+        )
+        assert resp.status_code == 409
+        resp = await client.patch(
+            f"/api/crm/contacts/{referee['id']}", json={"referee_for": named_by}
+        )
+        assert resp.status_code == 409
 
     # The referee asks to be forgotten too.
     body = await erase(platform, {"contact_id": referee["id"]})
