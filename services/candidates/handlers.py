@@ -206,22 +206,19 @@ async def access(event: Envelope, conn: asyncpg.Connection) -> None:
         "files": [],
     }
     sealed = None
-    found = (
-        {}
-        if await erasure.is_erased(conn, event.subject)
-        else await access_slice(conn, event.subject)
-    )
-    try:
-        key = await service.keys.get(event.subject)
-        sealed = keys.seal(key, {"slice": found}, event.subject)
-    except KeyShredded:
-        # Without a key nothing can be sealed: an erased (or never known) subject.
-        data["erased"] = True
-        if found:  # data held without a key: never send it in plaintext; flag it instead
-            log.error(
-                "access: data held for a subject without a key", extra={"subject": event.subject}
-            )
-            data["error"] = "data held but the subject key is missing"
+    if await erasure.is_erased(conn, event.subject):
+        data["erased"] = True  # only the tombstone is left: nothing to seal
+    else:
+        found = await access_slice(conn, event.subject)
+        try:
+            key = await service.keys.get(event.subject)
+            sealed = keys.seal(key, {"slice": found}, event.subject)
+        except KeyShredded:
+            # No key: the subject is being erased. Never send held data in plaintext.
+            data["erased"] = True
+            if found:
+                log.error("access: data held without a key", extra={"subject": event.subject})
+                data["error"] = "data held but the subject key is missing"
     await outbox.record(
         conn,
         PRIVACY_ACCESS_SLICES,
