@@ -4,6 +4,7 @@ Statistics are computed from non-personal facts only (ids, dates, function types
 no contact or candidate data is needed, so they survive every erasure unchanged.
 """
 
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -37,6 +38,27 @@ def within(start: date, end: date | None, outer_start: date | None, outer_end: d
     if outer_end is not None and (end is None or end > outer_end):
         return False
     return True
+
+
+def redaction_patterns(name: str | None, email: str | None, phone: str | None) -> list[str]:
+    """Regular expressions (valid in Python and in PostgreSQL) for an erased contact's
+    identifiers as they may appear in free text: whole words, any case, and the phone number
+    in any of its usual spellings (06-12345678, +31 6 1234 5678, 0031612345678)."""
+    patterns = []
+    for text in (name, email):
+        text = (text or "").strip()
+        if len(text) >= 3:  # shorter is no identifier, and would eat into other words
+            patterns.append(rf"(?<!\w){re.escape(text)}(?!\w)")
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if digits.startswith("0031"):
+        digits = digits[4:]
+    elif digits.startswith("31") and len(digits) > 9:
+        digits = digits[2:]
+    digits = digits.removeprefix("0")
+    if len(digits) >= 6:
+        spaced = "[^0-9]{0,2}".join(digits)
+        patterns.append(rf"(?<![0-9])(\+?31|0031|0)?[^0-9]{{0,3}}{spaced}(?![0-9])")
+    return patterns
 
 
 @dataclass(frozen=True)

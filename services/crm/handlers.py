@@ -21,7 +21,7 @@ from services.common.topics import (
     PRIVACY_REQUESTS,
 )
 
-from . import store
+from . import domain, store
 from .api import ContactPatch
 from .bootstrap import service
 
@@ -55,12 +55,12 @@ async def erase(event: Envelope, conn: asyncpg.Connection) -> None:
     deleted: dict[str, int] = {}
     contact = await _contact(conn, event.subject)
     if contact is not None:
-        needles = [v for v in (contact["name"], contact["email"], contact["phone"]) if v]
+        patterns = domain.redaction_patterns(contact["name"], contact["email"], contact["phone"])
         deleted["contact_moments_emptied"] = await store.empty_reports_of_contact(
             conn, contact["id"]
         )
         deleted["contacts"] = await store.delete_contact(conn, contact["id"])
-        deleted["reports_redacted"] = await store.redact_reports(conn, needles)
+        deleted["reports_redacted"] = await store.redact_reports(conn, patterns)
     deleted |= await store.unlink_candidate(conn, event.subject)
     await erasure.complete(conn, "crm", event, deleted)
     log.info("subject erased", extra={"subject": event.subject, "deleted": deleted})
@@ -97,6 +97,11 @@ async def access_slice(conn: asyncpg.Connection, subject: str) -> dict[str, Any]
                 "report": m["report"],
             }
             for m in await store.all_moments_of_contact(conn, contact["id"])
+        ]
+        patterns = domain.redaction_patterns(contact["name"], contact["email"], contact["phone"])
+        out["mentioned_in_contact_moments"] = [
+            {"id": str(m["id"]), "occurred_at": _iso(m["occurred_at"]), "report": m["report"]}
+            for m in await store.moments_mentioning(conn, patterns, contact["id"])
         ]
     fields = ("assignment_id", "organisation_id", "organisation_name", "vacancy", "function_type")
     proposals = await store.proposals_of_candidate(conn, subject)

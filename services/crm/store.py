@@ -1,6 +1,5 @@
 """SQL for the crm, one function per query."""
 
-import re
 from datetime import date
 from typing import Any
 
@@ -310,17 +309,10 @@ async def assignment_facts(
 # --- privacy: erasure and access -----------------------------------------------------------
 
 
-async def redact_reports(conn: asyncpg.Connection, needles: list[str]) -> int:
-    """Replace every mention of an erased contact's identifiers in any report, any case."""
+async def redact_reports(conn: asyncpg.Connection, patterns: list[str]) -> int:
+    """Strike every match of an erased contact's identifiers from every report, any case."""
     touched: set[str] = set()
-    for needle in needles:
-        if len(needle.strip()) < 3:  # too short to be an identifier; would shred other text
-            continue
-        word = needle.strip()
-        # Whole words only, so a short name does not eat into other words.
-        pattern = re.escape(word)
-        pattern = (r"\m" if word[0].isalnum() else "") + pattern
-        pattern += r"\M" if word[-1].isalnum() else ""
+    for pattern in patterns:
         rows = await conn.fetch(
             "UPDATE contact_moments SET report = regexp_replace(report, $1, $2, 'gi')"
             " WHERE report ~* $1 RETURNING id",
@@ -329,6 +321,20 @@ async def redact_reports(conn: asyncpg.Connection, needles: list[str]) -> int:
         )
         touched.update(str(r["id"]) for r in rows)
     return len(touched)
+
+
+async def moments_mentioning(
+    conn: asyncpg.Connection, patterns: list[str], contact_id: str
+) -> list[asyncpg.Record]:
+    """Other contact moments whose report mentions the contact (part of their access slice)."""
+    if not patterns:
+        return []
+    return await conn.fetch(
+        "SELECT * FROM contact_moments WHERE contact_id IS DISTINCT FROM $2"
+        " AND report ~* $1 ORDER BY occurred_at, id",
+        "|".join(f"({p})" for p in patterns),
+        contact_id,
+    )
 
 
 async def empty_reports_of_contact(conn: asyncpg.Connection, contact_id: str) -> int:

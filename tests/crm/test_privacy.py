@@ -68,7 +68,8 @@ async def test_erasure_of_a_contact_deletes_their_data_and_keeps_organisation_an
             client,
             org["id"],
             colleague["id"],
-            f"Joost neemt het over van wilhelmina oosterhuis-kramer ({person['email']}).",
+            f"Joost neemt het over van wilhelmina oosterhuis-kramer ({person['email']},"
+            f" 06-{person['phone'][-8:]}).",
             4,
         )
         general = await moment(client, org["id"], None, "Jaargesprek met de directie.", 3)
@@ -94,9 +95,8 @@ async def test_erasure_of_a_contact_deletes_their_data_and_keeps_organisation_an
         assert register[own["id"]]["contact_id"] is None
         assert register[own["id"]]["report"] is None
         assert register[own["id"]]["occurred_at"] == own["occurred_at"]
-        assert (
-            register[about["id"]]["report"]
-            == "Joost neemt het over van [verwijderd] ([verwijderd])."
+        assert register[about["id"]]["report"] == (
+            "Joost neemt het over van [verwijderd] ([verwijderd], [verwijderd])."
         )
         assert register[general["id"]]["report"] == "Jaargesprek met de directie."
         assert (await client.get("/api/crm/statistics")).json() == before.json()
@@ -187,6 +187,7 @@ async def test_access_request_gets_the_contacts_complete_slice_sealed(platform):
         person = await contact(client, org["id"], function="Accountmanager")
         talk = await moment(client, org["id"], person["id"], "Offerte besproken.", 2)
         await moment(client, org["id"], None, "Algemeen overleg.", 1)
+        mention = await moment(client, org["id"], None, f"Groeten aan {person['name']}.", 1)
 
     request_id = new_id()
     await publish(
@@ -225,6 +226,7 @@ async def test_access_request_gets_the_contacts_complete_slice_sealed(platform):
     assert [(m["id"], m["report"]) for m in content["contact_moments"]] == [
         (talk["id"], "Offerte besproken.")
     ]
+    assert [m["id"] for m in content["mentioned_in_contact_moments"]] == [mention["id"]]
 
 
 async def test_access_after_erasure_answers_erased_without_data(platform):

@@ -1,8 +1,14 @@
-"""The statistics rules on hand-made facts, without I/O."""
+"""The crm's pure rules (statistics, periods, redaction) on hand-made data, without I/O."""
 
+import re
 from datetime import date
 
-from services.crm.domain import AssignmentFacts, placement_statistics, within
+from services.crm.domain import (
+    AssignmentFacts,
+    placement_statistics,
+    redaction_patterns,
+    within,
+)
 
 
 def facts(id_, org, function, opened, placed, proposals) -> AssignmentFacts:
@@ -41,3 +47,20 @@ def test_statistics_of_an_empty_period_say_so_without_dividing_by_zero():
 def test_a_placement_must_lie_within_the_assignment_period():
     assert within(date(2024, 2, 1), date(2024, 3, 1), date(2024, 1, 1), None)
     assert not within(date(2024, 2, 1), None, None, date(2024, 12, 31))
+
+
+def test_an_erased_contacts_identifiers_are_found_in_any_spelling_and_nothing_else():
+    patterns = redaction_patterns(
+        "Wilhelmina Oosterhuis-Kramer", "w.ok@klant.example.nl", "+31 6 1234 5678"
+    )
+    text = (
+        "Belde wilhelmina oosterhuis-kramer op 06-12345678 en 0031 6 12 34 56 78,"
+        " mail W.OK@klant.example.nl; niet 0612345678999, niet Wilhelmina Oosterhuis-Kramers."
+    )
+    for pattern in patterns:
+        text = re.sub(pattern, "[verwijderd]", text, flags=re.IGNORECASE)
+    assert text == (
+        "Belde [verwijderd] op [verwijderd] en [verwijderd], mail [verwijderd];"
+        " niet 0612345678999, niet Wilhelmina Oosterhuis-Kramers."
+    )
+    assert redaction_patterns("Jo", None, "112") == []  # too short to identify anyone
