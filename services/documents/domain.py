@@ -59,6 +59,7 @@ PDF_LIMITS = {
     "image_maximum_buffer_size": 16 * MB,
 }
 MAX_PDF_PAGES_READ = 50
+MAX_PDF_CONTENT_READ = 2 * MB  # page content read for text; a real CV needs far less
 
 
 class Rejected(ValueError):
@@ -180,11 +181,18 @@ def pdf_text(data: bytes) -> str:
 
 
 def _pdf_text(data: bytes) -> str:
+    """Text extraction costs microseconds per content byte: a CV's pages are read until a
+    content budget is spent, so a PDF built to be slow cannot hold a worker for long."""
     reader = _pdf_reader(data)
     parts: list[str] = []
-    size = 0
+    size = content = 0
     for page in reader.pages[:MAX_PDF_PAGES_READ]:
         try:
+            stream = page.get_contents()
+            content += len(stream.get_data()) if stream is not None else 0
+            if content > MAX_PDF_CONTENT_READ:
+                log.info("pdf text extraction stopped at its budget")
+                break
             text = page.extract_text() or ""
         except Exception as exc:  # one unreadable page does not make the CV unsearchable
             log.info("pdf page without text", extra={"error": type(exc).__name__})

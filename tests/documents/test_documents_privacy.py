@@ -1,5 +1,6 @@
 """Forget-me and access for documents on the real stack, driven through the privacy service."""
 
+import asyncio
 import io
 import json
 import zipfile
@@ -119,3 +120,24 @@ async def test_access_request_exports_the_files_themselves_and_their_metadata(pl
     answer = (await outbox_events(platform, "privacy.access.slices", subject))[-1]
     assert answer["data"]["files"] == [d["file"] for d in slice_["documents"]]
     assert "Mijn CV" not in json.dumps(answer["data"])  # names travel sealed only
+
+
+async def test_uploads_racing_an_erasure_leave_nothing_behind(platform):
+    subject, _ = await new_subject(platform)
+
+    async def one_upload(n: int) -> int:
+        async with client(platform) as http:
+            cv = files.pdf(f"Racende upload {n}")
+            return (await upload(http, subject, "cv", f"cv-{n}.pdf", cv)).status_code
+
+    statuses = await asyncio.gather(
+        *(one_upload(n) for n in range(5)), privacy_request(platform, "erasure", subject)
+    )
+    # Each upload either finished before the erasure (and was then erased) or was refused.
+    assert set(statuses[:5]) <= {201, 404, 410}, statuses
+    async with client(platform) as http:
+        assert (await upload(http, subject, "cv", "cv.pdf", files.pdf())).status_code == 410
+    assert await to_thread(versions, platform, subject) == []
+    assert not await fetch(
+        platform, "documents", "SELECT 1 FROM documents WHERE subject = $1", subject
+    )

@@ -107,3 +107,10 @@ def test_file_names_lose_paths_and_control_characters():
     assert domain.clean_name("../../etc/passwd\x00", domain.PDF) == "passwd"
     assert domain.clean_name(None, domain.DOCX) == "document.docx"
     assert domain.export_name("id", "CV Zoë de Vries.pdf") == "id-CV_Zoe_de_Vries.pdf"
+
+
+def test_a_pdf_built_to_be_slow_to_read_is_stored_without_its_text():
+    started = time.monotonic()
+    content_type, text = domain.inspect("cv", files.pdf("Heel lange tekst " * 150_000))
+    assert content_type == domain.PDF and text == ""
+    assert time.monotonic() - started < 2
