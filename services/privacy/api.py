@@ -188,7 +188,8 @@ async def create_request(
         )
         if not inserted:
             existing = await store.find_open(conn, body.type, subject or e_hash)
-            assert existing is not None
+            if existing is None:  # it closed in between: the officer simply asks again
+                raise HTTPException(status_code=409, detail="a request just closed; try again")
             await store.link(conn, str(existing["id"]), who.user_id, "officer")
             out = await request_out(conn, str(existing["id"]))
             return JSONResponse(out.model_dump(mode="json"), status_code=200)

@@ -152,6 +152,11 @@ async def start_erasure(conn: asyncpg.Connection, req: asyncpg.Record, actor: st
     for export in await store.exports_to_delete(conn, subject):
         await exports.delete_prefix(export["bucket"], export["prefix"])
         await store.export_deleted(conn, str(export["request_id"]))
+        access = await store.get_request(conn, str(export["request_id"]), lock=True)
+        if access is not None and access["status"] in domain.OPEN:
+            await store.set_status(
+                conn, str(access["id"]), "cancelled", actor, "the person was erased meanwhile"
+            )
     # Shred the key first: from this moment every sealed copy is unreadable.
     await keystore.shred(conn, subject)
     await store.forget_subject_index(conn, subject)

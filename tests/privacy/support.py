@@ -69,7 +69,7 @@ async def registered_candidate(platform, reg: dict[str, Any], **kw: Any) -> str:
     return candidate_id
 
 
-async def wait_status(client: httpx.AsyncClient, request_id: str, status: str, timeout=60.0):
+async def wait_status(client: httpx.AsyncClient, request_id: str, status: str, timeout=120.0):
     async def probe():
         body = (await client.get(f"/api/privacy/requests/{request_id}")).json()
         return body if body["status"] == status else None

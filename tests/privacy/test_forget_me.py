@@ -1,10 +1,12 @@
 """Forget me, end to end on the real stack: every service acknowledges, the scan finds
 nothing, sealed events no longer open, the person is suppressed and stays so."""
 
+import uuid
+
 import httpx
 
 from tests.documents.files import pdf
-from tests.helpers import fetch
+from tests.helpers import as_employee, fetch
 from tests.privacy.support import (
     events_on,
     officer,
@@ -88,3 +90,37 @@ async def test_forget_me_erases_everywhere_with_proof_and_suppresses_the_person(
     )
     assert person["email"] not in str(dict(kept[0]))
     assert not await events_on(platform, "privacy.requests", candidate_id)
+
+
+async def test_a_business_contact_is_forgotten_by_email_alike(platform):
+    tag = uuid.uuid4().hex[:8]
+    address = f"contact.{tag}@example.nl"
+    recruiter = as_employee(platform, "recruiter", "recruiter-1")
+    async with httpx.AsyncClient(base_url=platform.url("crm"), headers=recruiter) as crm:
+        org = await crm.post(
+            "/api/crm/organisations", json={"name": f"Opdrachtgever {tag}", "kind": "client"}
+        )
+        assert org.status_code == 201, org.text
+        contact = await crm.post(
+            f"/api/crm/organisations/{org.json()['id']}/contacts",
+            json={"name": "Jan Jansen", "email": address, "function": "HR-manager"},
+        )
+        assert contact.status_code == 201, contact.text
+    contact_id = contact.json()["id"]
+
+    async with officer(platform) as client:
+        resp = await client.post(
+            "/api/privacy/requests", json={"type": "erasure", "subject": {"email": address}}
+        )
+        assert resp.status_code == 201, resp.text
+        assert resp.json()["subject_kind"] == "contact"
+        assert resp.json()["subject"] == contact_id
+        body = await wait_status(client, resp.json()["id"], "complete")
+        crm_part = next(p for p in body["progress"] if p["service"] == "crm")
+        assert sum(crm_part["result"].values()) >= 1
+        scan = (
+            await client.post("/api/privacy/scan", json={"email": address, "subject": contact_id})
+        ).json()
+        assert scan["hits"] == [], scan
+        check = await client.post("/api/privacy/suppression/check", json={"email": address})
+        assert check.json() == {"suppressed": True}
