@@ -306,7 +306,6 @@ class BodyLimit:
                 response = JSONResponse(
                     {"detail": problem[1], "errors": [{"field": "file", "message": problem[1]}]},
                     status_code=problem[0],
-                    headers={"Connection": "close"},
                 )
                 await response(scope, receive, send)
                 return

@@ -151,11 +151,9 @@ async def test_hostile_uploads_are_refused_and_nothing_is_stored(platform):
 
         # 50 MB: refused from its declared length, before the body is read.
         big = b"%PDF-1.4\n" + b"0" * (50 * domain.MB)
-        try:
-            resp = await upload(http, subject, "cv", "cv.pdf", big)
-            assert resp.status_code == 413
-        except httpx.TransportError:
-            pass  # the server may close the connection before the client finished sending
+        resp = await upload(http, subject, "cv", "cv.pdf", big)
+        assert resp.status_code == 413
+        assert resp.json()["errors"][0]["field"] == "file"
 
         # Form fields are validated with the field named.
         resp = await upload(http, subject, "passport", "cv.pdf", files.pdf())
