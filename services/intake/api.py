@@ -664,3 +664,22 @@ async def lookup_registration(
     if row is None:
         raise HTTPException(404, "no registration in progress for this person")
     return {"subject": row["subject"]}
+
+
+class ScanIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    phone_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    subject: str | None = Field(default=None, max_length=64)
+
+
+@internal.post("/scan")
+async def scan(body: ScanIn, conn: asyncpg.Connection = Depends(db_conn)) -> dict[str, Any]:
+    """privacy's erasure verification: where intake still holds something of this person."""
+    counts = await store.scan(conn, body.subject, body.email_hash, body.phone_hash)
+    if body.email_hash:  # a notice waiting to go out holds the address itself, few rows
+        counts["rejection_notices"] += sum(
+            keys.blind_index(settings.blind_index_key, "email", address) == body.email_hash
+            for address in await store.notice_emails(conn)
+        )
+    return {"hits": [{"where": k, "count": n} for k, n in counts.items() if n]}

@@ -45,9 +45,10 @@ async def profile_stored(event: Envelope, conn: asyncpg.Connection) -> None:
 
 
 @service.consumer(DOCUMENTS_OBJECTS)
-async def document_stored(event: Envelope, conn: asyncpg.Connection) -> None:
+async def document_answered(event: Envelope, conn: asyncpg.Connection) -> None:
+    """documents stored a file, or refused it on its own checks: either way, its answer."""
     reg_id, file_id = event.data.get("registration_id"), event.data.get("file_id")
-    if event.type != "document.stored" or not reg_id or not file_id:
+    if event.type not in ("document.stored", "document.rejected") or not reg_id or not file_id:
         return
     if await store.get_registration(conn, reg_id, lock=True) is None:
         return
@@ -64,6 +65,8 @@ async def erase(event: Envelope, conn: asyncpg.Connection) -> None:
     await store.lock_subject(conn, event.subject)
     registrations, names = await store.delete_subject(conn, event.subject)
     notices = await store.delete_subject_notices(conn, event.subject)
+    # Sealed copies of its events too (unreadable already: the key is shredded).
+    await store.delete_subject_events(conn, event.subject)
     await staging.remove(service.s3, names)
     await erasure.complete(
         conn,

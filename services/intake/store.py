@@ -124,6 +124,7 @@ async def confirm_profile(conn: asyncpg.Connection, reg_id: str) -> None:
 
 
 async def confirm_file(conn: asyncpg.Connection, reg_id: str, file_id: str) -> None:
+    """documents answered for this file: stored it, or refused it on its own checks."""
     await conn.execute(
         "UPDATE registration_files SET stored = true WHERE registration_id = $1 AND file_id = $2",
         reg_id,
@@ -132,7 +133,7 @@ async def confirm_file(conn: asyncpg.Connection, reg_id: str, file_id: str) -> N
 
 
 async def handed_off(conn: asyncpg.Connection, reg_id: str) -> bool:
-    """Candidates has the profile and documents has every file."""
+    """Candidates has the profile and documents has answered for every file."""
     return bool(
         await conn.fetchval(
             "SELECT r.profile_confirmed AND NOT EXISTS (SELECT 1 FROM registration_files f"
@@ -172,6 +173,35 @@ async def delete_subject(conn: asyncpg.Connection, subject: str) -> tuple[int, l
     )
     n = _count(await conn.execute("DELETE FROM registrations WHERE subject = $1", subject))
     return n, [r["object_name"] for r in names]
+
+
+async def delete_subject_events(conn: asyncpg.Connection, subject: str) -> int:
+    return _count(await conn.execute("DELETE FROM outbox WHERE key = $1", subject))
+
+
+async def scan(
+    conn: asyncpg.Connection, subject: str | None, email_hash: str | None, phone_hash: str | None
+) -> dict[str, int]:
+    """How much intake holds that matches the subject or its keyed hashes (tombstones aside)."""
+    row = await conn.fetchrow(
+        "WITH r AS (SELECT id FROM registrations WHERE subject = $1 OR email_hash = $2"
+        "  OR phone_hash = $3)"
+        " SELECT (SELECT count(*) FROM r) AS registrations,"
+        " (SELECT count(*) FROM registration_files WHERE registration_id IN (SELECT id FROM r))"
+        "   AS registration_files,"
+        " (SELECT count(*) FROM rejection_notices WHERE subject = $1) AS rejection_notices,"
+        # The erasure acknowledgement carries the subject id only, like a tombstone.
+        " (SELECT count(*) FROM outbox WHERE key = $1 AND topic <> 'privacy.erasure.done')"
+        "   AS outbox",
+        subject,
+        email_hash,
+        phone_hash,
+    )
+    return dict(row)
+
+
+async def notice_emails(conn: asyncpg.Connection) -> list[str]:
+    return [r["email"] for r in await conn.fetch("SELECT email FROM rejection_notices")]
 
 
 async def known_registrations(conn: asyncpg.Connection, reg_ids: list[str]) -> set[str]:

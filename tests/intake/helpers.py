@@ -16,10 +16,12 @@ from services.common.envelope import Envelope
 from services.common.keys import open_sealed
 from services.common.settings import Settings
 from services.common.storage import make_client
+from tests.documents import files
 from tests.helpers import example, fetch
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+# Well-formed files: documents checks every handed-off file again, thoroughly.
+PDF = files.pdf("Ervaren management assistent")
+PNG = files.png()
 STAGING = "intake-staging"
 
 

@@ -2,9 +2,9 @@
 
 import json
 from datetime import date
+from uuid import UUID
 
 import httpx
-import pytest
 
 from tests.helpers import as_employee, eventually, fetch
 from tests.intake.helpers import (
@@ -68,7 +68,6 @@ async def test_accepted_registration_is_handed_off_sealed_and_its_files_are_serv
             assert (await http.get(url)).status_code == 401
 
 
-@pytest.mark.xfail(strict=False, reason="needs candidates' and documents' side of the hand-off")
 async def test_accepted_registration_becomes_profile_and_documents_and_intake_keeps_nothing(
     platform,
 ):
@@ -83,6 +82,16 @@ async def test_accepted_registration_becomes_profile_and_documents_and_intake_ke
         )
 
     await eventually(profile, timeout=60)
+
+    async def documents():
+        return await fetch(
+            platform,
+            "documents",
+            "SELECT kind FROM documents WHERE registration_id = $1",
+            UUID(reg_id),
+        )
+
+    assert sorted(d["kind"] for d in await eventually(documents, timeout=60)) == ["cv", "photo"]
 
     async def intake_empty():
         return await registration(platform, reg_id) is None and not staged(platform, reg_id)
@@ -217,9 +226,6 @@ async def test_the_same_person_registering_twice_keeps_one_subject(platform):
     assert a["subject"] == b["subject"]
 
 
-@pytest.mark.xfail(
-    strict=False, reason="needs candidates' lookup and the hand-off confirmations of both sides"
-)
 async def test_an_existing_candidate_registering_again_updates_their_profile(platform):
     reg = unique()
     first = (await post(platform, reg)).json()["id"]
@@ -248,3 +254,15 @@ async def test_published_criteria_are_public(platform):
     assert {"age", "function", "work_permit", "experience"} <= names
     assert body["version"]
     assert json.dumps(body).count("requirement") == len(names)
+
+
+async def test_a_file_documents_refuses_still_lets_intake_forget_the_registration(platform):
+    truncated = PDF[:-80]  # past intake's first look (the bytes say PDF), refused by documents
+    resp = await post(platform, unique(), cv=("cv.pdf", truncated, "application/pdf"))
+    assert resp.status_code == 202, resp.text
+    reg_id = resp.json()["id"]
+
+    async def intake_empty():
+        return await registration(platform, reg_id) is None and not staged(platform, reg_id)
+
+    await eventually(intake_empty, timeout=60)

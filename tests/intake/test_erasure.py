@@ -1,0 +1,97 @@
+"""Forget-me reaching a registration that is still in intake: nothing may survive."""
+
+import httpx
+
+from services.common.keys import blind_index
+from tests.helpers import as_employee, eventually, fetch
+from tests.intake.helpers import (
+    PNG,
+    every_row_as_text,
+    needs_review,
+    post,
+    registration,
+    staged,
+    unique,
+)
+
+
+async def erase(platform, subject: str) -> dict:
+    officer = as_employee(platform, "privacy_officer")
+    async with httpx.AsyncClient(base_url=platform.url("privacy"), headers=officer) as http:
+        resp = await http.post(
+            "/api/privacy/requests", json={"type": "erasure", "subject": {"candidate_id": subject}}
+        )
+        assert resp.status_code == 201, resp.text
+        request_id = resp.json()["id"]
+
+        async def intake_done():
+            body = (await http.get(f"/api/privacy/requests/{request_id}")).json()
+            done = [p for p in body["progress"] if p["service"] == "intake" and p.get("result")]
+            return done[0] if done else None
+
+        return await eventually(intake_done, timeout=90)
+
+
+async def scan(platform, subject: str, email_hash: str) -> set[str]:
+    """privacy's verification scan: where intake still holds something of the person."""
+    async with httpx.AsyncClient(base_url=platform.url("intake")) as http:
+        resp = await http.post(
+            "/internal/scan",
+            json={"subject": subject, "email_hash": email_hash, "phone_hash": None},
+            headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]},
+        )
+    assert resp.status_code == 200, resp.text
+    return {hit["where"] for hit in resp.json()["hits"]}
+
+
+async def test_erasure_of_a_registration_in_review_deletes_it_and_its_files(platform):
+    reg = needs_review()
+    reg_id = (await post(platform, reg, photo=("me.png", PNG, "image/png"))).json()["id"]
+    subject = (await registration(platform, reg_id))["subject"]
+    assert len(staged(platform, reg_id)) == 2
+    email_hash = blind_index(platform.env["BLIND_INDEX_KEY"], "email", reg["email"])
+    assert await scan(platform, subject, email_hash) == {"registrations", "registration_files"}
+
+    progress = await erase(platform, subject)
+
+    assert progress["result"] == {"registrations": 1, "files": 2, "notices": 0}
+    assert await registration(platform, reg_id) is None
+    assert not staged(platform, reg_id)
+    held = await every_row_as_text(platform)
+    assert reg["email"] not in held and reg["last_name"] not in held
+    assert await scan(platform, subject, email_hash) == set()
+    # Only the tombstone (subject id and time) remains.
+    assert await fetch(platform, "intake", "SELECT 1 FROM tombstones WHERE subject = $1", subject)
+    recruiter = as_employee(platform, "recruiter")
+    async with httpx.AsyncClient(base_url=platform.url("intake"), headers=recruiter) as http:
+        assert (await http.post(f"/api/intake/review/{reg_id}/accept")).status_code == 404
+
+
+async def test_registration_erased_before_the_hand_off_finishes_leaves_nothing(platform):
+    reg = unique()
+    reg_id = (await post(platform, reg, photo=("me.png", PNG, "image/png"))).json()["id"]
+    row = await registration(platform, reg_id)
+    subject = row["subject"] if row else None
+    assert subject, "the hand-off finished before the test could read the subject"
+
+    await erase(platform, subject)
+
+    async def nothing_left():
+        return await registration(platform, reg_id) is None and not staged(platform, reg_id)
+
+    await eventually(nothing_left, timeout=90)
+    assert reg["email"] not in await every_row_as_text(platform)
+
+    # Whatever candidates made of the hand-off is erased too, and late events are dropped.
+    async def no_profile():
+        return not await fetch(
+            platform, "candidates", "SELECT 1 FROM candidates WHERE id::text = $1", subject
+        )
+
+    await eventually(no_profile, timeout=90)
+    async with httpx.AsyncClient(base_url=platform.url("intake")) as http:
+        resp = await http.get(
+            f"/internal/registrations/{reg_id}/files/{row['id']}",
+            headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]},
+        )
+    assert resp.status_code == 404
