@@ -110,3 +110,18 @@ def mails_to(platform, address: str) -> list[email.message.Message]:
 def code_in(msg: email.message.Message) -> str:
     body = msg.get_payload(decode=True).decode()
     return re.search(r"\b(\d{6})\b", body).group(1)
+
+
+async def wait_handed_off(platform, candidate_id: str, files: int) -> None:
+    """Documents holds every file and intake nothing any more."""
+
+    async def handed_off():
+        stored = await fetch(
+            platform, "documents", "SELECT 1 FROM documents WHERE subject = $1", candidate_id
+        )
+        staged = await fetch(
+            platform, "intake", "SELECT 1 FROM registrations WHERE subject = $1", candidate_id
+        )
+        return len(stored) == files and not staged
+
+    await eventually(handed_off, timeout=90)

@@ -16,6 +16,7 @@ from tests.privacy.support import (
     register,
     registered_candidate,
     unique_person,
+    wait_handed_off,
     wait_status,
 )
 
@@ -24,16 +25,7 @@ async def test_access_export_holds_every_slice_and_the_files_field_by_field(plat
     person = unique_person()
     candidate_id = await registered_candidate(platform, person, photo=True)
 
-    async def handed_off():
-        stored = await fetch(
-            platform, "documents", "SELECT 1 FROM documents WHERE subject = $1", candidate_id
-        )
-        staged = await fetch(
-            platform, "intake", "SELECT 1 FROM registrations WHERE subject = $1", candidate_id
-        )
-        return len(stored) == 2 and not staged
-
-    await eventually(handed_off, timeout=60)
+    await wait_handed_off(platform, candidate_id, 2)
     async with officer(platform) as client:
         resp = await client.post(
             "/api/privacy/requests", json={"type": "access", "subject": {"email": person["email"]}}
@@ -93,6 +85,9 @@ async def test_access_export_holds_every_slice_and_the_files_field_by_field(plat
     # The loose parts are gone; only the archive stays, until the set period ends.
     scan = await officer_scan(platform, person["email"], candidate_id)
     assert {"where": "privacy:exports", "what": "access export", "count": 1} in scan["hits"]
+    assert {"where": "bucket:privacy-exports", "what": "identifier in content", "count": 1} in (
+        scan["hits"]
+    )
 
 
 async def officer_scan(platform, address: str, subject: str) -> dict:

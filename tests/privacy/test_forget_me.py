@@ -12,6 +12,7 @@ from tests.privacy.support import (
     officer,
     registered_candidate,
     unique_person,
+    wait_handed_off,
     wait_status,
 )
 
@@ -21,8 +22,16 @@ async def test_forget_me_erases_everywhere_with_proof_and_suppresses_the_person(
     # The CV itself names the person: its extracted text must go too.
     cv = pdf(f"{person['first_name']} {person['last_name']} {person['email']} {person['phone']}")
     candidate_id = await registered_candidate(platform, person, photo=True, cv=cv)
+    await wait_handed_off(platform, candidate_id, 2)
 
+    identifiers = {"email": person["email"], "phone": person["phone"], "subject": candidate_id}
     async with officer(platform) as client:
+        # The scan sees the person before the erasure (so it can see a leftover after it).
+        before = (await client.post("/api/privacy/scan", json=identifiers)).json()
+        places = {h["where"] for h in before["hits"]}
+        assert {"privacy:subject_keys", "topic:intake.registrations"} <= places, before
+        assert any(p.startswith("database:documents") for p in places), before
+
         resp = await client.post(
             "/api/privacy/requests",
             json={"type": "erasure", "subject": {"candidate_id": candidate_id}},
@@ -56,13 +65,9 @@ async def test_forget_me_erases_everywhere_with_proof_and_suppresses_the_person(
         for personal in (person["email"], person["last_name"].lower(), candidate_id):
             assert personal.lower() not in text
 
-        scan = (
-            await client.post(
-                "/api/privacy/scan",
-                json={"email": person["email"], "phone": person["phone"], "subject": candidate_id},
-            )
-        ).json()
+        scan = (await client.post("/api/privacy/scan", json=identifiers)).json()
         assert scan["hits"] == [], scan
+        print("verification scan after erasure:", scan)
         assert scan["checked"]["topics"]["intake.registrations"] >= 1
 
         check = await client.post(
