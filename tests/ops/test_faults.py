@@ -40,12 +40,22 @@ async def profiles_with(platform: Platform, email: str) -> int:
 
 
 async def assert_each_once_and_outboxes_drained(platform: Platform, emails: list[str]) -> None:
+    counts: list[int] = []
+
     async def all_there() -> bool:
-        counts = [await profiles_with(platform, e) for e in emails]
+        counts[:] = [await profiles_with(platform, e) for e in emails]
         assert all(c <= 1 for c in counts), f"duplicate profiles: {counts}"
         return all(c == 1 for c in counts)
 
-    await eventually(all_there, timeout=120, interval=1.0)
+    try:
+        await eventually(all_there, timeout=120, interval=1.0)
+    except AssertionError:
+        intake = await fetch(
+            platform, "intake", "SELECT status, count(*) FROM registrations GROUP BY status"
+        )
+        raise AssertionError(
+            f"profiles per registration: {counts}; intake holds {[tuple(r) for r in intake]}"
+        ) from None
 
     async def drained() -> bool:
         for service in SERVICES_WITH_OUTBOX:
