@@ -6,9 +6,11 @@ import io
 import json
 import zipfile
 
+import asyncpg
 import httpx
 
-from tests.helpers import eventually, fetch
+from devstack.services import database_url
+from tests.helpers import as_employee, eventually, fetch
 from tests.privacy.support import (
     PDF,
     PNG,
@@ -88,6 +90,28 @@ async def test_access_export_holds_every_slice_and_the_files_field_by_field(plat
     assert {"where": "bucket:privacy-exports", "what": "identifier in content", "count": 1} in (
         scan["hits"]
     )
+
+    # After the set period the export is deleted, link and all.
+    conn = await asyncpg.connect(database_url(platform.endpoints.database_url, "privacy"))
+    try:
+        await conn.execute(
+            "UPDATE exports SET expires_at = now() - interval '1 minute'"
+            " WHERE request_id = $1::uuid",
+            created["id"],
+        )
+    finally:
+        await conn.close()
+    async with officer(platform) as client:
+        admin = as_employee(platform, "admin", "admin-1")
+        done = (await client.post("/api/privacy/housekeeping", headers=admin)).json()
+        assert done["exports_deleted"] >= 1
+        assert (
+            await client.get(f"/api/privacy/requests/{created['id']}/export")
+        ).status_code == 410
+    async with httpx.AsyncClient() as anyone:
+        assert (await anyone.get(export["url"])).status_code in (403, 404)
+    scan = await officer_scan(platform, person["email"], candidate_id)
+    assert not [h for h in scan["hits"] if "export" in h["where"]], scan
 
 
 async def officer_scan(platform, address: str, subject: str) -> dict:
