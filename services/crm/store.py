@@ -293,14 +293,20 @@ async def insert_placement(
 async def assignment_facts(
     conn: asyncpg.Connection, start: date, end: date
 ) -> list[asyncpg.Record]:
-    """Non-personal facts of the assignments a period's statistics can involve."""
+    """Non-personal facts of the assignments a period's statistics can involve: those opened
+    in it and those filled in it (each through its own index)."""
     return await conn.fetch(
-        "SELECT a.id, a.organisation_id, o.name AS organisation_name, a.function_type,"
-        " a.opened_on, p.placed_on,"
-        " (SELECT count(*) FROM proposals pr WHERE pr.assignment_id = a.id) AS proposals"
-        " FROM assignments a JOIN organisations o ON o.id = a.organisation_id"
+        "WITH involved AS ("
+        "  SELECT id FROM assignments WHERE opened_on BETWEEN $1 AND $2"
+        "  UNION SELECT assignment_id FROM placements WHERE placed_on BETWEEN $1 AND $2)"
+        " SELECT a.id, a.organisation_id, o.name AS organisation_name, a.function_type,"
+        " a.opened_on, p.placed_on, coalesce(n.proposals, 0) AS proposals"
+        " FROM involved i JOIN assignments a ON a.id = i.id"
+        " JOIN organisations o ON o.id = a.organisation_id"
         " LEFT JOIN placements p ON p.assignment_id = a.id"
-        " WHERE a.opened_on BETWEEN $1 AND $2 OR p.placed_on BETWEEN $1 AND $2",
+        " LEFT JOIN (SELECT assignment_id, count(*) AS proposals FROM proposals"
+        "   WHERE assignment_id IN (SELECT id FROM involved) GROUP BY assignment_id) n"
+        "   ON n.assignment_id = a.id",
         start,
         end,
     )
