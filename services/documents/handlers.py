@@ -8,6 +8,7 @@ from typing import Literal
 
 import asyncpg
 import httpx
+from minio.error import S3Error
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.common import erasure, keys, outbox
@@ -240,14 +241,22 @@ async def _export(
     for row in rows:
         described = ingest.describe(row, subject_key)
         name = f"{prefix}/files/{domain.export_name(described['id'], described['original_name'])}"
-        content = await asyncio.to_thread(
-            objects.read,
-            service.s3,
-            row["bucket"],
-            row["object_name"],
-            row["version_id"],
-            subject_key,
-        )
+        try:
+            content = await asyncio.to_thread(
+                objects.read,
+                service.s3,
+                row["bucket"],
+                row["object_name"],
+                row["version_id"],
+                subject_key,
+            )
+        except S3Error as exc:
+            if exc.code not in ("NoSuchKey", "NoSuchVersion"):
+                raise  # storage trouble: retried, then dead-lettered for a replay
+            # The object is gone while its metadata stayed: say so rather than withhold the rest.
+            log.error("document object missing", extra={"document_id": described["id"]})
+            documents.append(described | {"file": None, "missing": True})
+            continue
         await asyncio.to_thread(
             objects.put_plain,
             service.s3,

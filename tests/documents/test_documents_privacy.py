@@ -7,6 +7,7 @@ import zipfile
 
 import httpx
 
+from services.documents import objects
 from services.documents.objects import sse_key
 from tests.documents import files
 from tests.documents.stack import (
@@ -100,6 +101,11 @@ async def test_access_request_exports_the_files_themselves_and_their_metadata(pl
     async with client(platform) as http:
         await upload(http, subject, "cv", "Mijn CV.pdf", cv)
         await upload(http, subject, "photo", "pasfoto.png", photo)
+        lost = (await upload(http, subject, "certificate", "diploma.pdf", files.pdf())).json()
+    # An object lost from storage (its metadata kept) must not hold up the rest of the export.
+    await to_thread(
+        objects.delete_every_version, s3(platform), DOCUMENTS_BUCKET, f"{subject}/{lost['id']}"
+    )
 
     body = await privacy_request(platform, "access", subject)
     officer = as_employee(platform, "privacy_officer", "officer-1")
@@ -116,9 +122,10 @@ async def test_access_request_exports_the_files_themselves_and_their_metadata(pl
     assert archive.read(by_kind["cv"]["file"].removeprefix(prefix)) == cv
     assert archive.read(by_kind["photo"]["file"].removeprefix(prefix)) == photo
     assert by_kind["cv"]["file"].removeprefix(prefix).startswith("files/")
+    assert by_kind["certificate"]["missing"] is True and by_kind["certificate"]["file"] is None
 
     answer = (await outbox_events(platform, "privacy.access.slices", subject))[-1]
-    assert answer["data"]["files"] == [d["file"] for d in slice_["documents"]]
+    assert answer["data"]["files"] == [d["file"] for d in slice_["documents"] if d["file"]]
     assert "Mijn CV" not in json.dumps(answer["data"])  # names travel sealed only
 
 
