@@ -1,12 +1,17 @@
 """Contacts (and referees) are data subjects: erasure, access, rectification, unsubscription."""
 
+import io
+import json
 import uuid
+import zipfile
 from datetime import UTC, datetime, timedelta
+
+import httpx
 
 from services.common import keys
 from services.common.envelope import Envelope, new_id
 from services.common.keys import blind_index
-from tests.helpers import eventually, fetch
+from tests.helpers import as_employee, eventually, fetch
 
 from .support import (
     assignment,
@@ -227,6 +232,36 @@ async def test_access_request_gets_the_contacts_complete_slice_sealed(platform):
         (talk["id"], "Offerte besproken.")
     ]
     assert [m["id"] for m in content["mentioned_in_contact_moments"]] == [mention["id"]]
+
+
+async def test_a_contacts_access_request_exports_their_crm_slice(platform):
+    """The whole flow: the officer's request, privacy's fan-out, crm's slice in the export."""
+    async with recruiter(platform) as client:
+        org = await organisation(client, kind="supplier")
+        person = await contact(client, org["id"], function="Directeur")
+        talk = await moment(client, org["id"], person["id"], "Contract verlengd.", 1)
+    officer = as_employee(platform, "privacy_officer")
+    async with httpx.AsyncClient(base_url=platform.url("privacy"), headers=officer) as client:
+        resp = await client.post(
+            "/api/privacy/requests",
+            json={"type": "access", "subject": {"contact_id": person["id"]}},
+        )
+        assert resp.status_code == 201, resp.text
+        request_id = resp.json()["id"]
+
+        async def exported() -> dict | None:
+            resp = await client.get(f"/api/privacy/requests/{request_id}/export")
+            return resp.json() if resp.status_code == 200 else None
+
+        export = await eventually(exported, timeout=90)
+    async with httpx.AsyncClient() as anyone:
+        download = await anyone.get(export["url"])
+    assert download.status_code == 200
+    content = json.loads(zipfile.ZipFile(io.BytesIO(download.content)).read("crm.json"))
+    assert content["contact"]["id"] == person["id"]
+    assert content["contact"]["email"] == person["email"]
+    assert content["contact"]["function"] == "Directeur"
+    assert [m["id"] for m in content["contact_moments"]] == [talk["id"]]
 
 
 async def test_access_after_erasure_answers_erased_without_data(platform):
