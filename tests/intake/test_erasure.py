@@ -2,16 +2,19 @@
 
 import httpx
 
+from services.common.envelope import Envelope
 from services.common.keys import blind_index
 from tests.helpers import as_employee, eventually, fetch
 from tests.intake.helpers import (
     PNG,
     every_row_as_text,
     needs_review,
+    outbox_events,
     post,
     registration,
     staged,
     unique,
+    unsealed,
 )
 
 
@@ -32,7 +35,7 @@ async def erase(platform, subject: str) -> dict:
         return await eventually(intake_done, timeout=90)
 
 
-async def scan(platform, subject: str, email_hash: str) -> set[str]:
+async def scan(platform, subject: str, email_hash: str | None) -> set[str]:
     """privacy's verification scan: where intake still holds something of the person."""
     async with httpx.AsyncClient(base_url=platform.url("intake")) as http:
         resp = await http.post(
@@ -95,3 +98,71 @@ async def test_registration_erased_before_the_hand_off_finishes_leaves_nothing(p
             headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]},
         )
     assert resp.status_code == 404
+
+
+async def privacy_request(platform, kind: str, subject: str) -> str:
+    officer = as_employee(platform, "privacy_officer")
+    async with httpx.AsyncClient(base_url=platform.url("privacy"), headers=officer) as http:
+        resp = await http.post(
+            "/api/privacy/requests", json={"type": kind, "subject": {"candidate_id": subject}}
+        )
+    assert resp.status_code == 201, resp.text
+    return resp.json()["id"]
+
+
+async def test_a_registration_racing_an_erasure_of_the_same_person_leaves_nothing_of_them(
+    platform,
+):
+    reg = unique()
+    first = (await post(platform, reg)).json()["id"]
+    [(_, event, _)] = await eventually(lambda: outbox_events(platform, first))
+    person = event.subject
+
+    async def profile():
+        return await fetch(
+            platform, "candidates", "SELECT 1 FROM candidates WHERE id::text = $1", person
+        )
+
+    await eventually(profile, timeout=90)
+    await privacy_request(platform, "erasure", person)
+    again = await post(platform, reg | {"phone": "06-44445555"})  # the same person, at once
+    assert again.status_code in (202, 409), again.text
+
+    async def intake_erased():
+        return await fetch(
+            platform, "intake", "SELECT 1 FROM tombstones WHERE subject = $1", person
+        )
+
+    await eventually(intake_erased, timeout=90)
+
+    async def nothing_of_them():
+        in_intake = await fetch(
+            platform, "intake", "SELECT 1 FROM registrations WHERE subject = $1", person
+        )
+        in_candidates = await profile()
+        return not in_intake and not in_candidates and await scan(platform, person, None) == set()
+
+    # Whichever way the race went, the erased id holds nothing; a registration that came after
+    # the erasure is a new explicit one, under a new id.
+    await eventually(nothing_of_them, timeout=90)
+
+
+async def test_an_access_request_gets_intakes_slice_sealed(platform):
+    reg = needs_review()
+    reg_id = (await post(platform, reg)).json()["id"]
+    subject = (await registration(platform, reg_id))["subject"]
+    request_id = await privacy_request(platform, "access", subject)
+
+    async def slice_event():
+        rows = await fetch(
+            platform, "intake", "SELECT payload FROM outbox WHERE topic = 'privacy.access.slices'"
+        )
+        events = [Envelope.from_bytes(r["payload"]) for r in rows]
+        return [e for e in events if e.data.get("request_id") == request_id]
+
+    [answer] = await eventually(slice_event, timeout=90)
+    assert reg["email"].encode() not in answer.to_bytes()
+    opened = await unsealed(platform, answer)
+    [held] = opened["slice"]["registrations"]
+    assert held["id"] == reg_id and held["registration"]["email"] == reg["email"]
+    assert [f["kind"] for f in held["files"]] == ["cv"]

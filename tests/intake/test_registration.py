@@ -170,6 +170,16 @@ async def test_recruiter_accepts_a_registration_from_the_review_queue(platform):
     assert event.data["decided_by"] == "recruiter"
     assert (await unsealed(platform, event))["email"] == reg["email"]
 
+    # The decision is recorded as a count, with its criteria version and nobody in it.
+    stats = (await http_get(platform, "/api/intake/stats", recruiter)).json()["items"]
+    decided = [
+        s
+        for s in stats
+        if (s["decided_by"], s["outcome"], s["criterion"]) == ("recruiter", "accepted", "*")
+    ]
+    assert decided and decided[0]["n"] >= 1 and decided[0]["criteria_version"]
+    assert set(decided[0]) == {"day", "criteria_version", "decided_by", "outcome", "criterion", "n"}
+
 
 async def test_recruiter_rejects_from_the_review_queue_and_the_candidate_is_told(platform):
     reg = needs_review()
