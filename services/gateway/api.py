@@ -4,7 +4,7 @@ Who may call what is decided before these routes run (access.py, by the matrix i
 """
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
@@ -127,7 +127,8 @@ class AuditPage(BaseModel):
     offset: int
 
 
-IdText = Query(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:@-]+$")
+# An id or a username: never free text (one Query object per parameter, hence Annotated).
+IdText = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:@-]+$")]
 
 
 async def audit_query(
@@ -151,8 +152,8 @@ async def audit_query(
 @router.get("/api/gateway/audit", response_model=AuditPage)
 async def get_audit(
     request: Request,
-    subject: str | None = IdText,
-    user: str | None = IdText,
+    subject: IdText = None,
+    user: IdText = None,
     limit: int = Query(default=50, ge=1, le=500),
     offset: int = Query(default=0, ge=0, le=1_000_000),
     conn: asyncpg.Connection = Depends(db_conn),

@@ -66,6 +66,8 @@ MATRIX: tuple[Rule, ...] = (
     _r(POST, "/api/intake/registrations", PUBLIC),
     _r(READ, "/api/intake/registrations/{id}", PUBLIC),
     _r(ANY, "/api/privacy/self-service/**", PUBLIC),
+    _r(READ, "/api/privacy/statements/**", PUBLIC),
+    _r(READ, "/api/intake/criteria", PUBLIC),
     # Every employee: who am I, sign out, the start page.
     _r(READ, "/home", *EMPLOYEES),
     _r(POST, "/logout", *EMPLOYEES),
@@ -151,16 +153,14 @@ def username_problem(name: str) -> str | None:
 
 # --- Audit ---------------------------------------------------------------------------------
 
-# Forwarded reads of personal data the gateway records itself (the serving service may record
-# its own too): (pattern, index of the path segment that is the subject id, or None).
+# Forwarded reads of personal data whose service does not record its own audit event
+# (candidates and documents do, per docs/contracts.md; crm and privacy exports do not):
+# (pattern, index of the path segment that is the subject id, or None).
 AUDITED_READS: tuple[tuple[str, int | None], ...] = (
-    ("/api/candidates/{id}", 3),
-    ("/api/candidates/{id}/**", 3),
-    ("/api/documents/**", None),
     ("/api/crm/contacts/{id}", 4),
     ("/api/crm/contacts/{id}/**", 4),
+    ("/api/crm/organisations/{id}", None),  # lists the organisation's contact persons
     ("/api/privacy/requests/{id}/export", None),
-    ("/api/privacy/requests/{id}/export/**", None),
 )
 
 

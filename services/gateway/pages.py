@@ -8,9 +8,10 @@ Search terms and other personal data travel in POST bodies, never in URLs or pag
 import json
 import re
 import uuid
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 from fastapi import APIRouter, Depends, Request
@@ -29,6 +30,7 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 STATEMENT = (HERE / "templates" / "privacy-statement.nl.txt").read_text(encoding="utf-8")
 PAGE_SIZE = 20
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def items_of(body: Any) -> list[Any]:
@@ -39,6 +41,19 @@ def items_of(body: Any) -> list[Any]:
 
 
 templates.env.globals["items_of"] = items_of
+SHARE_SECTIONS = (
+    "name",
+    "contact",
+    "address",
+    "birth",
+    "education",
+    "internships",
+    "work_experience",
+    "trainings",
+    "languages",
+    "availability",
+    "references",
+)
 FUNCTIONS = (
     "personal_assistant",
     "office_manager",
@@ -290,13 +305,22 @@ async def register_form(request: Request) -> Response:
 # --- public: privacy statement and self-service --------------------------------------------
 
 
-def statement_paragraphs() -> list[str]:
-    return [p.strip() for p in re.split(r"\n\s*\n", STATEMENT) if p.strip()]
+def statement_paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+async def current_statement(request: Request) -> list[str]:
+    """The statement as the privacy service publishes it; the bundled copy if it is down."""
+    reply = await proxy.call(
+        request, "privacy", "GET", "/api/privacy/statements/current", anonymous=True
+    )
+    body = reply.body.get("body") if reply.ok and isinstance(reply.body, dict) else None
+    return statement_paragraphs(body if isinstance(body, str) and body else STATEMENT)
 
 
 @router.get("/privacy")
 async def privacy_page(request: Request) -> Response:
-    return render(request, "privacy.html", statement=statement_paragraphs(), step="ask")
+    return render(request, "privacy.html", statement=await current_statement(request), step="ask")
 
 
 @router.post("/privacy")
@@ -305,7 +329,7 @@ async def privacy_form(request: Request, form_name: str = "ask") -> Response:
     form = await posted(request)
     if form is None:
         return csrf_failed(request)
-    ctx: dict[str, Any] = {"statement": statement_paragraphs()}
+    ctx: dict[str, Any] = {"statement": await current_statement(request)}
     if form_name == "verify":
         request_id = text(form, "request_id", 64)
         if not valid_id(request_id):
@@ -360,19 +384,17 @@ async def privacy_form(request: Request, form_name: str = "ask") -> Response:
 
 
 def search_body(form: FormData | None) -> dict[str, Any]:
-    form_get = (lambda k, n=200: text(form, k, n)) if form else (lambda k, n=200: "")
-    page = form_get("page", 6)
+    """candidates' SearchIn: the terms and filters, posted (never in a URL)."""
+    page = text(form, "page", 4) if form else ""
     body: dict[str, Any] = {
-        "query": form_get("query", 500),
-        "limit": PAGE_SIZE,
-        "offset": (int(page) - 1) * PAGE_SIZE if page.isdigit() and int(page) > 0 else 0,
+        "query": text(form, "query", 200) if form else "",
+        "page": int(page) if page.isdigit() and 0 < int(page) <= 1000 else 1,
+        "page_size": PAGE_SIZE,
     }
-    if form_get("function_type"):
-        body["function_type"] = form_get("function_type")
-    if form_get("region"):
-        body["region"] = form_get("region")
-    if form_get("available_before"):
-        body["available_before"] = form_get("available_before", 10)
+    for field, limit in (("function_type", 64), ("region", 100), ("available_by", 10)):
+        value = text(form, field, limit) if form else ""
+        if value:
+            body[field] = value
     return body
 
 
@@ -399,7 +421,7 @@ async def candidates_search(request: Request) -> Response:
         request, "candidates", "POST", "/api/candidates/search", json_body=criteria
     )
     total = (reply.body or {}).get("total", 0) if reply.ok else 0
-    page = criteria["offset"] // PAGE_SIZE + 1
+    page = criteria["page"]
     pages = max(1, -(-int(total or 0) // PAGE_SIZE))
     return render(
         request,
@@ -413,24 +435,22 @@ async def candidates_search(request: Request) -> Response:
 
 
 async def profile_context(request: Request, candidate_id: str) -> dict[str, Any]:
-    profile = await proxy.call(request, "candidates", "GET", f"/api/candidates/{candidate_id}")
-    notes = await proxy.call(request, "candidates", "GET", f"/api/candidates/{candidate_id}/notes")
-    checks = await proxy.call(
-        request, "candidates", "GET", f"/api/candidates/{candidate_id}/placement-checks"
-    )
-    documents = await proxy.call(
-        request, "documents", "GET", f"/api/documents/candidates/{candidate_id}"
-    )
+    cid = candidate_id
+    profile = await proxy.call(request, "candidates", "GET", f"/api/candidates/{cid}")
+    notes = await proxy.call(request, "candidates", "GET", f"/api/candidates/{cid}/notes")
+    placements = await proxy.call(request, "candidates", "GET", f"/api/candidates/{cid}/placements")
+    documents = await proxy.call(request, "documents", "GET", f"/api/documents/candidates/{cid}")
     assignments = await proxy.call(
         request, "crm", "GET", "/api/crm/assignments", params={"status": "open"}
     )
     return {
-        "candidate_id": candidate_id,
+        "candidate_id": cid,
         "profile": profile,
         "notes": notes,
-        "checks": checks,
+        "placements": placements,
         "documents": documents,
         "assignments": assignments,
+        "share_sections": SHARE_SECTIONS,
     }
 
 
@@ -455,6 +475,7 @@ async def profile_action(request: Request, candidate_id: str, action: str) -> Re
     if form is None:
         return csrf_failed(request)
     link: str | None = None
+    assignment = text(form, "assignment_id", 64)
     if action == "notes":
         reply = await proxy.call(
             request,
@@ -463,12 +484,16 @@ async def profile_action(request: Request, candidate_id: str, action: str) -> Re
             f"/api/candidates/{candidate_id}/notes",
             json_body={"text": text(form, "text", 10_000)},
         )
+    elif action in ("checks", "proposals") and not valid_id(assignment):
+        reply = proxy.Reply(
+            422, {"errors": [{"field": "assignment_id", "message": "choose an assignment"}]}
+        )
     elif action == "checks":
         body: dict[str, Any] = {
-            "assignment_id": text(form, "assignment_id", 64),
             "work_situation": text(form, "work_situation", 2000),
             "interested": text(form, "interested") == "on",
             "consent": text(form, "consent") == "on",
+            "share": [s for s in form.getlist("share") if s in SHARE_SECTIONS],
         }
         if text(form, "available_from", 10):
             body["available_from"] = text(form, "available_from", 10)
@@ -478,33 +503,38 @@ async def profile_action(request: Request, candidate_id: str, action: str) -> Re
             request,
             "candidates",
             "POST",
-            f"/api/candidates/{candidate_id}/placement-checks",
+            f"/api/candidates/{candidate_id}/placements/{assignment}/checks",
             json_body=body,
         )
     elif action == "proposals":
-        assignment = text(form, "assignment_id", 64)
-        if not valid_id(assignment):
-            reply = proxy.Reply(
-                422, {"errors": [{"field": "assignment_id", "message": "choose an assignment"}]}
-            )
-        else:
+        # crm records the proposal (it checks the consent itself); candidates tracks the stage.
+        reply = await proxy.call(
+            request,
+            "crm",
+            "POST",
+            f"/api/crm/assignments/{assignment}/proposals",
+            json_body={"candidate_id": candidate_id},
+        )
+        if reply.ok:
             reply = await proxy.call(
                 request,
-                "crm",
-                "POST",
-                f"/api/crm/assignments/{assignment}/proposals",
-                json_body={"candidate_id": candidate_id},
+                "candidates",
+                "PUT",
+                f"/api/candidates/{candidate_id}/placements/{assignment}",
+                json_body={"stage": "proposed"},
             )
     else:
         document = text(form, "document_id", 64)
-        reply = (
-            await proxy.call(request, "documents", "POST", f"/api/documents/{document}/links")
-            if valid_id(document)
-            else proxy.Reply(404, {"detail": "no such document"})
-        )
+        if valid_id(document):
+            reply = await proxy.call(
+                request, "documents", "POST", f"/api/documents/{document}/links"
+            )
+        else:
+            reply = proxy.Reply(404, {"detail": "no such document"})
         if reply.ok and isinstance(reply.body, dict):
-            link = str(reply.body.get("url", ""))
-    if reply.ok and link is None:
+            url = str(reply.body.get("url", ""))
+            link = url if url.startswith("/api/documents/") else None  # ours, relative
+    if reply.ok and action != "link":
         return RedirectResponse(f"/candidates/{candidate_id}?done={action}", status_code=303)
     ctx = await profile_context(request, candidate_id)
     status = 200 if reply.ok else (reply.status if reply.status < 500 else 502)
@@ -530,11 +560,7 @@ async def intake_decision(request: Request, registration_id: str, decision: str)
     if form is None:
         return csrf_failed(request)
     reply = await proxy.call(
-        request,
-        "intake",
-        "POST",
-        f"/api/intake/review/{registration_id}/{decision}",
-        json_body={"reason": text(form, "reason", 1000) or None},
+        request, "intake", "POST", f"/api/intake/review/{registration_id}/{decision}"
     )
     if reply.ok:
         return RedirectResponse("/intake", status_code=303)
@@ -646,23 +672,10 @@ async def crm_action(request: Request, what: str, organisation_id: str = "") -> 
 # --- privacy officer: requests and breaches ------------------------------------------------
 
 
-def days_left(due: str | None) -> int | None:
-    if not due:
-        return None
-    try:
-        from services.privacy.domain import working_days_left  # pure rule, no I/O
-    except ImportError:  # pragma: no cover - the privacy package is part of this repo
-        return None
-    try:
-        return working_days_left(date.today(), date.fromisoformat(due[:10]))
-    except ValueError:
-        return None
-
-
 @router.get("/requests")
 async def requests_page(request: Request) -> Response:
     listing = await proxy.call(request, "privacy", "GET", "/api/privacy/requests")
-    return render(request, "requests.html", listing=listing, days_left=days_left)
+    return render(request, "requests.html", listing=listing)
 
 
 @router.post("/requests")
@@ -688,7 +701,6 @@ async def file_request(request: Request) -> Response:
         "requests.html",
         200,
         listing=listing,
-        days_left=days_left,
         outcome=reply,
         values={"type": text(form, "type", 20), "subject_by": by},
     )
@@ -696,7 +708,7 @@ async def file_request(request: Request) -> Response:
 
 async def request_context(request: Request, request_id: str) -> dict[str, Any]:
     req = await proxy.call(request, "privacy", "GET", f"/api/privacy/requests/{request_id}")
-    return {"req": req, "request_id": request_id, "days_left": days_left}
+    return {"req": req, "request_id": request_id}
 
 
 @router.get("/requests/{request_id}")
@@ -711,16 +723,20 @@ async def request_page(request: Request, request_id: str) -> Response:
 
 @router.post("/requests/{request_id}/{what}")
 async def request_action(request: Request, request_id: str, what: str) -> Response:
-    """Certificate, export link and verification scan, as the privacy service offers them."""
+    """Certificate, export link and the verification scan, as the privacy service offers them."""
     if not valid_id(request_id) or what not in ("certificate", "export", "scan"):
         return render_problem(request, 404, "not found")
     form = await posted(request)
     if form is None:
         return csrf_failed(request)
-    method = "POST" if what == "scan" else "GET"
-    reply = await proxy.call(
-        request, "privacy", method, f"/api/privacy/requests/{request_id}/{what}"
-    )
+    if what == "scan":
+        # The identifiers are typed in again for this scan only; they go in the body.
+        body = {k: text(form, k, 254) for k in ("email", "phone", "subject") if text(form, k)}
+        reply = await proxy.call(request, "privacy", "POST", "/api/privacy/scan", json_body=body)
+    else:
+        reply = await proxy.call(
+            request, "privacy", "GET", f"/api/privacy/requests/{request_id}/{what}"
+        )
     ctx = await request_context(request, request_id)
     return render(request, "request.html", what=what, result=reply, **ctx)
 
@@ -731,17 +747,40 @@ async def breaches_page(request: Request) -> Response:
     return render(request, "breaches.html", listing=listing)
 
 
+def breach_body(form: FormData) -> dict[str, Any]:
+    """privacy's BreachIn from the form; times typed are Dutch local time."""
+    body: dict[str, Any] = {
+        "summary": text(form, "summary", 2000),
+        "categories": [c.strip() for c in text(form, "categories", 3000).split(",") if c.strip()],
+        "measures": text(form, "measures", 4000),
+    }
+    people = text(form, "people_affected", 12)
+    body["people_affected"] = int(people) if people.isdigit() else people or None
+    for field in ("discovered_at", "occurred_at"):
+        value = text(form, field, 40)
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            if value or field == "discovered_at":
+                body[field] = value or None
+            continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=AMSTERDAM)
+        body[field] = moment.isoformat()
+    return body
+
+
 @router.post("/breaches")
 async def report_breach(request: Request) -> Response:
     form = await posted(request)
     if form is None:
         return csrf_failed(request)
-    body = {k: text(form, k, 5000) for k in ("description", "detected_at") if text(form, k)}
+    body = breach_body(form)
     reply = await proxy.call(request, "privacy", "POST", "/api/privacy/breaches", json_body=body)
     if reply.ok:
         return RedirectResponse("/breaches", status_code=303)
     listing = await proxy.call(request, "privacy", "GET", "/api/privacy/breaches")
-    return render(request, "breaches.html", 200, listing=listing, outcome=reply, values=body)
+    return render(request, "breaches.html", 200, listing=listing, outcome=reply)
 
 
 # --- admin and privacy officer: audit; admin: operations, users ----------------------------

@@ -66,6 +66,12 @@ def identity(settings: GatewaySettings, who: Session | None) -> dict[str, str]:
     return headers
 
 
+def client_address(request: Request) -> dict[str, str]:
+    """The caller's address for the services' rate limits. The gateway is the edge: whatever
+    X-Forwarded-For the caller sent is replaced, never passed on."""
+    return {"X-Forwarded-For": request.client.host if request.client else "unknown"}
+
+
 async def record_read(who: Session, path: str, subject: str | None, action: str = "read") -> None:
     """An ops.audit event: who read what of whom; ids only, through the outbox."""
     event = Envelope(
@@ -119,7 +125,7 @@ async def forward(request: Request, name: str, settings: GatewaySettings) -> Res
     url = base_url(settings, name) + raw_path
     query = request.url.query
     headers = {h: request.headers[h] for h in REQUEST_HEADERS if h in request.headers}
-    headers |= identity(settings, who)
+    headers |= identity(settings, who) | client_address(request)
     has_body = request.method in ("POST", "PUT", "PATCH", "DELETE")
     http = client(settings)
     upstream = http.build_request(
@@ -204,7 +210,7 @@ async def call(
             params=params,
             files=files,
             data=data,
-            headers=identity(settings, who),
+            headers=identity(settings, who) | client_address(request),
         )
     except httpx.HTTPError as exc:
         failed = _unavailable(name, exc)

@@ -73,3 +73,43 @@ async def signed_in(
     yield make
     for client in clients:
         await client.aclose()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def unique_registration() -> dict:
+    """The accepted example with its own email and surname, so tests never collide."""
+    from tests.helpers import example
+
+    tag = uuid.uuid4().hex[:10]
+    return example("registration-accepted") | {
+        "email": f"gateway.{tag}@example.nl",
+        "last_name": f"Gateway{tag}",
+    }
+
+
+async def registered_candidate(
+    platform: Platform, recruiter: httpx.AsyncClient
+) -> tuple[str, dict]:
+    """Register through the gateway's public endpoint; wait until the recruiter finds them."""
+    import json
+
+    from tests.helpers import eventually
+
+    reg = unique_registration()
+    async with httpx.AsyncClient(base_url=platform.url("gateway"), timeout=30) as anonymous:
+        resp = await anonymous.post(
+            "/api/intake/registrations",
+            data={"registration": json.dumps(reg)},
+            files={"cv": ("cv.pdf", PDF, "application/pdf")},
+        )
+    assert resp.status_code == 202, resp.text
+
+    async def found() -> list:
+        got = await recruiter.post("/api/candidates/search", json={"query": reg["last_name"]})
+        assert got.status_code == 200, got.text
+        return got.json()["items"]
+
+    [hit] = await eventually(found, timeout=120)
+    return hit["id"], reg

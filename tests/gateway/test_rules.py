@@ -99,11 +99,13 @@ def test_password_rules(password, ok):
     assert (domain.password_problem(password) is None) is ok
 
 
-def test_reads_of_personal_data_are_audited_with_their_subject():
-    assert domain.audited_read("GET", "/api/candidates/c-1") == (True, "c-1")
-    assert domain.audited_read("GET", "/api/candidates/c-1/notes") == (True, "c-1")
-    assert domain.audited_read("POST", "/api/candidates/search") == (False, None)
+def test_reads_of_personal_data_without_their_own_audit_are_audited_here():
     assert domain.audited_read("GET", "/api/crm/contacts/k-9") == (True, "k-9")
+    assert domain.audited_read("GET", "/api/crm/contacts/k-9/contact-moments") == (True, "k-9")
+    assert domain.audited_read("PATCH", "/api/crm/contacts/k-9") == (False, None)
+    assert domain.audited_read("GET", "/api/privacy/requests/r-1/export") == (True, None)
+    # candidates and documents record their own reads: not twice
+    assert domain.audited_read("GET", "/api/candidates/c-1") == (False, None)
 
 
 def test_registration_form_becomes_intake_json():
