@@ -46,12 +46,32 @@ def _past_day(value: date) -> date:
     return _sane_day(value)
 
 
+def _storable(value: str) -> str:
+    # PostgreSQL text holds no NUL, and JSON may smuggle in lone surrogates: refuse both here
+    # rather than fail in the database.
+    if "\x00" in value:
+        raise ValueError("contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("is not valid text") from exc
+    return value
+
+
 Day = Annotated[date, AfterValidator(_sane_day)]
 PastDay = Annotated[date, AfterValidator(_past_day)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_storable),
+]
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200), AfterValidator(_storable)
+]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()\-]{6,24}$")]
-Report = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+Report = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=20_000), AfterValidator(_storable)
+]
 Kind = Literal["client", "supplier", "vendor", "referee", "other"]
 Channel = Literal["phone", "email", "meeting", "video", "letter", "other"]
 FunctionType = Literal[
@@ -787,10 +807,13 @@ class LookupIn(BaseModel):
     email_hash: Hash
 
 
+SubjectId = Annotated[str, StringConstraints(max_length=64), AfterValidator(_storable)]
+
+
 class ScanIn(BaseModel):
     email_hash: Hash | None = None
     phone_hash: Hash | None = None
-    subject: Annotated[str, StringConstraints(max_length=64)] | None = None
+    subject: SubjectId | None = None
 
 
 @internal.post("/contacts/lookup")

@@ -68,6 +68,18 @@ async def test_invalid_organisations_and_contacts_get_a_clear_4xx_naming_the_fie
             json={"name": "Piet", "email": "geen-adres", "phone": "bel me"},
         )
         assert resp.status_code == 422 and fields_named(resp) == {"email", "phone"}
+        # Text PostgreSQL cannot hold is refused up front, not a 500 from the database.
+        resp = await client.post(
+            f"/api/crm/organisations/{org['id']}/contacts", json={"name": "Piet\u0000"}
+        )
+        assert resp.status_code == 422 and fields_named(resp) == {"name"}
+        resp = await client.post(
+            f"/api/crm/organisations/{org['id']}/contact-moments",
+            content=b'{"occurred_at": "2024-01-01T10:00:00Z", "channel": "email",'
+            b' "report": "kapot \\ud800"}',
+            headers={"content-type": "application/json"},
+        )
+        assert resp.status_code == 422 and fields_named(resp) == {"report"}
         resp = await client.patch(f"/api/crm/organisations/{org['id']}", json={"kind": None})
         assert resp.status_code == 422 and fields_named(resp) == {"kind"}
         # Nothing of the rejected requests was stored.
