@@ -264,6 +264,45 @@ class SubjectErased(Exception):
     """The subject was erased while this registration was being stored."""
 
 
+async def rate_limit(request: Request, conn: asyncpg.Connection) -> JSONResponse | None:
+    """429 when this client address made too many attempts within the window; every attempt
+    counts, valid or not, in the database so that every instance sees the same count."""
+    client = client_address(request)
+    if client is None:
+        return None
+    client_hash = keys.blind_index(settings.blind_index_key, "client", client)
+    window = settings.intake_registration_window_seconds
+    if await store.count_attempt(conn, client_hash, window) <= settings.intake_registration_limit:
+        return None
+    log.info("registration rate-limited")
+    return problem(
+        429,
+        "request",
+        "too many registrations from your address; please try again later",
+        {"Retry-After": str(window)},
+    )
+
+
+async def reject_at_once(
+    conn: asyncpg.Connection,
+    reg_id: str,
+    reg: domain.Registration,
+    screening: domain.Screening,
+    today: date,
+) -> None:
+    """A registration that fails a rejecting criterion is never stored: only the notice (until
+    it is sent) and the counts. Its files are not even staged."""
+    unmet = [r.criterion for r in screening.reasons if r.result == "unmet"]
+    async with conn.transaction():
+        await store.count_decision(
+            conn, today, screening.criteria_version, "screening", "rejected", unmet
+        )
+        await store.insert_notice(conn, new_id(), None, reg.email, reg.first_name, unmet)
+    workers.wake()
+    REGISTRATIONS.labels("rejected").inc()
+    log.info("registration rejected", extra={"registration_id": reg_id, "criteria": unmet})
+
+
 @router.post(
     "/api/intake/registrations",
     status_code=202,
@@ -288,20 +327,9 @@ class SubjectErased(Exception):
 )
 async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)) -> Any:
     """Public (no login): a candidate registers; screened at once, answered with an id."""
-    client = client_address(request)
-    if client is not None:
-        client_hash = keys.blind_index(settings.blind_index_key, "client", client)
-        window = settings.intake_registration_window_seconds
-        if await store.count_attempt(conn, client_hash, window) > (
-            settings.intake_registration_limit
-        ):
-            log.info("registration rate-limited")
-            return problem(
-                429,
-                "request",
-                "too many registrations from your address; please try again later",
-                {"Retry-After": str(window)},
-            )
+    refused = await rate_limit(request, conn)
+    if refused is not None:
+        return refused
     try:
         form = await request.form(max_files=3, max_fields=3, max_part_size=MAX_JSON_BYTES)
     except MultiPartException as exc:
@@ -317,20 +345,10 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
         return invalid(errors)
 
     today = date.today()
-    criteria = domain.load_criteria()
-    screening = domain.screen(reg, criteria, today)
-    failing = [r.criterion for r in screening.failing()]
+    screening = domain.screen(reg, domain.load_criteria(), today)
     reg_id = new_id()
     if screening.outcome == "rejected":
-        unmet = [r.criterion for r in screening.reasons if r.result == "unmet"]
-        async with conn.transaction():
-            await store.count_decision(
-                conn, today, screening.criteria_version, "screening", "rejected", unmet
-            )
-            await store.insert_notice(conn, new_id(), None, reg.email, reg.first_name, unmet)
-        workers.wake()
-        REGISTRATIONS.labels("rejected").inc()
-        log.info("registration rejected", extra={"registration_id": reg_id, "criteria": unmet})
+        await reject_at_once(conn, reg_id, reg, screening, today)
         return receipt(reg_id, "rejected")
 
     email_hash = keys.blind_index(settings.blind_index_key, "email", reg.email)
@@ -389,6 +407,7 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
             for file in files:
                 name = staging.object_name(reg_id, file["file_id"])
                 await store.insert_file(conn, reg_id, file, name)
+            failing = [r.criterion for r in screening.failing()]
             await store.count_decision(
                 conn, today, screening.criteria_version, "screening", screening.outcome, failing
             )
@@ -401,8 +420,11 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
         await staging.remove(service.s3, written)
         log.info("registration raced an erasure", extra={"registration_id": reg_id})
         return problem(409, "request", "your registration could not be completed; please resend")
+    except staging.Unavailable:
+        await staging.remove_quietly(service.s3, written)
+        return problem(503, "request", "registration is unavailable; please try again soon")
     except Exception:
-        await staging.remove(service.s3, written)  # nothing half-stored
+        await staging.remove_quietly(service.s3, written)  # nothing half-stored
         raise
     REGISTRATIONS.labels(screening.outcome).inc()
     log.info(
@@ -594,10 +616,7 @@ async def review_reject(
             conn, date.today(), screening["criteria_version"], "recruiter", "rejected", named
         )
     # The row held the files' key, so they are unreadable already; this removes the bytes.
-    try:
-        await staging.remove(service.s3, names)
-    except Exception as exc:  # the sweeper retries orphans
-        log.warning("staging delete failed", extra={"error": type(exc).__name__})
+    await staging.remove_quietly(service.s3, names)
     workers.wake()
     REGISTRATIONS.labels("rejected").inc()
     log.info(
@@ -626,7 +645,10 @@ async def file_response(conn: asyncpg.Connection, registration_id: UUID, file_id
     file = await store.get_file(conn, str(registration_id), str(file_id))
     if file is None:
         raise HTTPException(404, "no such file")
-    data = await staging.get(service.s3, file["object_name"], bytes(file["file_key"]))
+    try:
+        data = await staging.get(service.s3, file["object_name"], bytes(file["file_key"]))
+    except staging.Unavailable:
+        return problem(503, "request", "the staging area is unavailable; please try again soon")
     return Response(
         data,
         media_type=file["content_type"],

@@ -3,15 +3,24 @@ until documents has its copy. The minio client is synchronous, so calls run in a
 
 import asyncio
 import io
+import logging
 from datetime import datetime
 
 from minio import Minio
 from minio.deleteobjects import DeleteObject
+from minio.error import S3Error
 from minio.sse import SseCustomerKey
+from urllib3.exceptions import HTTPError
 
 from services.common.storage import ensure_bucket
 
+log = logging.getLogger(__name__)
+
 BUCKET = "intake-staging"  # not versioned: a delete really removes the object
+
+
+class Unavailable(Exception):
+    """The object store did not answer (or refused): the caller answers 503, stores nothing."""
 
 
 def object_name(reg_id: str, file_id: str) -> str:
@@ -23,15 +32,18 @@ async def ensure(s3: Minio) -> None:
 
 
 async def put(s3: Minio, name: str, data: bytes, content_type: str, key: bytes) -> None:
-    await asyncio.to_thread(
-        s3.put_object,
-        BUCKET,
-        name,
-        io.BytesIO(data),
-        len(data),
-        content_type=content_type,
-        sse=SseCustomerKey(key),
-    )
+    try:
+        await asyncio.to_thread(
+            s3.put_object,
+            BUCKET,
+            name,
+            io.BytesIO(data),
+            len(data),
+            content_type=content_type,
+            sse=SseCustomerKey(key),
+        )
+    except (S3Error, HTTPError, OSError) as exc:
+        raise Unavailable(type(exc).__name__) from exc
 
 
 def _get(s3: Minio, name: str, key: bytes) -> bytes:
@@ -44,7 +56,10 @@ def _get(s3: Minio, name: str, key: bytes) -> bytes:
 
 
 async def get(s3: Minio, name: str, key: bytes) -> bytes:
-    return await asyncio.to_thread(_get, s3, name, key)
+    try:
+        return await asyncio.to_thread(_get, s3, name, key)
+    except (S3Error, HTTPError, OSError) as exc:
+        raise Unavailable(type(exc).__name__) from exc
 
 
 def _remove(s3: Minio, names: list[str]) -> None:
@@ -56,6 +71,15 @@ def _remove(s3: Minio, names: list[str]) -> None:
 async def remove(s3: Minio, names: list[str]) -> None:
     if names:
         await asyncio.to_thread(_remove, s3, names)
+
+
+async def remove_quietly(s3: Minio, names: list[str]) -> None:
+    """Best effort (the store is failing): what stays is unreadable, its key died with the
+    request, and the sweeper removes it later."""
+    try:
+        await remove(s3, names)
+    except Exception as exc:
+        log.warning("staging delete failed", extra={"error": type(exc).__name__})
 
 
 def _listing(s3: Minio, prefix: str | None) -> list[tuple[str, datetime | None]]:
