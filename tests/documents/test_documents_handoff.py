@@ -11,7 +11,7 @@ from services.common.keys import open_sealed
 from services.documents import domain
 from tests.documents import files
 from tests.documents.stack import client, to_thread, versions
-from tests.helpers import eventually, example, fetch
+from tests.helpers import as_employee, eventually, example, fetch
 
 
 async def register(platform, cv: tuple[str, bytes], photo: tuple[str, bytes] | None) -> str:
@@ -96,3 +96,22 @@ async def test_a_registration_file_that_fails_the_second_check_is_refused_not_st
     )
     async with client(platform) as http:
         assert (await http.get(f"/api/documents/candidates/{subject}")).json()["items"] == []
+
+
+async def test_words_from_a_registered_cv_find_the_candidate_in_recruiter_search(platform):
+    word = f"notulist{uuid.uuid4().hex[:8]}"  # only in this CV, never in the profile
+    reg_id = await register(
+        platform, ("cv.pdf", files.pdf(f"Ervaren {word} bij de gemeente")), None
+    )
+    [stored] = await eventually(lambda: events_of(platform, reg_id), timeout=90)
+    assert stored["type"] == "document.stored"
+
+    async def found():
+        async with httpx.AsyncClient(
+            base_url=platform.url("candidates"), headers=as_employee(platform, "recruiter")
+        ) as http:
+            resp = await http.post("/api/candidates/search", json={"query": word})
+        assert resp.status_code == 200, resp.text
+        return [c["id"] for c in resp.json()["items"]]
+
+    assert await eventually(found, timeout=60) == [stored["subject"]]
