@@ -71,7 +71,8 @@ class ProgressOut(BaseModel):
     sent_at: datetime
     done_at: datetime | None
     attempts: int
-    result: dict[str, Any] | None = None
+    result: dict[str, Any] | None = None  # what the service reported
+    deleted: dict[str, Any] | None = None  # the same, for erasures (what it deleted)
 
 
 class EventOut(BaseModel):
@@ -112,6 +113,7 @@ async def request_out(conn: asyncpg.Connection, request_id: str) -> RequestOut:
             done_at=p["done_at"],
             attempts=p["attempts"],
             result=json.loads(p["counts"]) if p["counts"] else None,
+            deleted=json.loads(p["counts"]) if p["counts"] and row["type"] == "erasure" else None,
         )
         for p in await store.get_progress(conn, request_id)
     ]
