@@ -391,11 +391,15 @@ async def record_contact_moment(
             raise invalid("contact_id", "this contact works for another organisation")
     moment_id = new_id()
     async with conn.transaction():
-        await store.insert_moment(
-            conn,
-            moment_id,
-            body.model_dump() | {"organisation_id": organisation_id, "employee_id": who.user_id},
-        )
+        try:
+            await store.insert_moment(
+                conn,
+                moment_id,
+                body.model_dump()
+                | {"organisation_id": organisation_id, "employee_id": who.user_id},
+            )
+        except asyncpg.ForeignKeyViolationError as exc:  # the contact was erased meanwhile
+            raise invalid("contact_id", "no such contact") from exc
         await emit(
             conn,
             "contact_moment.recorded",
