@@ -59,10 +59,16 @@ async def run(
 
     await _privacy_itself(pool, subject, hits)
     checked["services"] = await _services(email, phone, subject, hits, not_checked)
-    checked["buckets"] = await asyncio.to_thread(_buckets, subject, wanted, hits, not_checked)
-    checked["topics"] = await _topics(pool, subject, wanted, hits, not_checked)
+    try:
+        checked["buckets"] = await asyncio.to_thread(_buckets, subject, wanted, hits, not_checked)
+    except Exception as exc:  # the object store is down: say so, never pretend it is clean
+        not_checked.append(f"buckets: {type(exc).__name__}")
+    try:
+        checked["topics"] = await _topics(pool, subject, wanted, hits, not_checked)
+    except Exception as exc:
+        not_checked.append(f"topics: {type(exc).__name__}")
     return {
-        "clean": not hits,
+        "clean": not hits and not not_checked,  # proven clean: nothing found, nothing skipped
         "complete": not not_checked,
         "hits": hits,
         "checked": checked,
