@@ -37,8 +37,8 @@ class Settings(BaseSettings):
     documents_url: str = "http://127.0.0.1:8004"
 
     # Consumer retry policy: attempts in-process, then the dead-letter topic.
-    consumer_max_attempts: int = 3
-    consumer_backoff_seconds: float = 0.2
+    consumer_max_attempts: int = 5
+    consumer_backoff_seconds: float = 0.5  # 0.5, 1, 2, 4 s: rides out a short outage
     outbox_poll_seconds: float = 0.5
     heartbeat_seconds: float = 10.0
 
