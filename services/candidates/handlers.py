@@ -100,12 +100,22 @@ async def cv_text(event: Envelope, conn: asyncpg.Connection) -> None:
         if not text.strip():
             return
         await store.put_cv_text(conn, str(document_id), event.subject, text)
-        if await store.refresh_cv_terms(conn, event.subject):
+        if await reindex(conn, event.subject):
             await profile_event(conn, "cv.indexed", event, document_id=document_id)
     elif event.type == "document.deleted":
         if await store.delete_cv_text(conn, str(document_id)):
-            await store.refresh_cv_terms(conn, event.subject)
+            await reindex(conn, event.subject)
             await profile_event(conn, "cv.removed", event, document_id=document_id)
+
+
+async def reindex(conn: asyncpg.Connection, candidate_id: str) -> bool:
+    """Rebuild the candidate's search row (CV texts included); False without a profile yet:
+    the profile's arrival indexes the CV text then."""
+    row = await store.lock_profile(conn, candidate_id)
+    if row is None:
+        return False
+    await store.index_for_search(conn, candidate_id, derived(domain.loads(row["profile"])))
+    return True
 
 
 @service.consumer(PRIVACY_REQUESTS)
@@ -211,14 +221,16 @@ async def access(event: Envelope, conn: asyncpg.Connection) -> None:
     else:
         found = await access_slice(conn, event.subject)
         try:
-            key = await service.keys.get(event.subject)
+            # A profile loaded without a key (an import) gets one; privacy refuses if erased.
+            fetch_key = service.keys.get_or_create if found else service.keys.get
+            key = await fetch_key(event.subject)
             sealed = keys.seal(key, {"slice": found}, event.subject)
         except KeyShredded:
-            # No key: the subject is being erased. Never send held data in plaintext.
-            data["erased"] = True
-            if found:
+            if found:  # being erased: never send held data in plaintext
                 log.error("access: data held without a key", extra={"subject": event.subject})
-                data["error"] = "data held but the subject key is missing"
+                data["error"] = "the subject's key is gone; erasure is under way"
+            else:
+                data["empty"] = True  # nothing held and no key: nothing to seal
     await outbox.record(
         conn,
         PRIVACY_ACCESS_SLICES,

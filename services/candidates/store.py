@@ -17,19 +17,31 @@ _YEARS = (
 )
 
 
-_DERIVED_SET = (
-    "email_hash = $3, phone_hash = $4, function_types = $5, regions = $6, postcode_area = $7,"
-    " available_from = $8, experience_months = $9, experience_running = $10,"
-    " education_rank = $11,"
-    " profile_terms = setweight(to_tsvector('dutch', $12), 'A')"
-    " || setweight(to_tsvector('dutch', $13), 'B')"
+# The CV part of the search vector, from the candidate's CV texts (weight C).
+_CV_VECTOR = (
+    "(SELECT setweight(to_tsvector('dutch', coalesce(string_agg(text, ' '), '')), 'C')"
+    " FROM cv_texts WHERE candidate_id = $1)"
 )
 
 
-def _derived_args(d: domain.Derived) -> tuple[Any, ...]:
-    return (
-        d.email_hash,
-        d.phone_hash,
+async def index_for_search(conn: asyncpg.Connection, candidate_id: str, d: domain.Derived) -> None:
+    """(Re)write the candidate's search row: filters, the small rank vector (names, functions,
+    roles) and the full vector with the rest of the profile and the CV text."""
+    await conn.execute(
+        "INSERT INTO candidate_search AS s (candidate_id, function_types, regions,"
+        " postcode_area, available_from, experience_months, experience_running, education_rank,"
+        " rank_terms, search)"
+        " SELECT $1, $2, $3, $4, $5, $6, $7, $8, r.terms,"
+        " r.terms || setweight(to_tsvector('dutch', $10), 'B') || " + _CV_VECTOR + " FROM"
+        " (SELECT setweight(to_tsvector('dutch', $9), 'A') AS terms) r"
+        " ON CONFLICT (candidate_id) DO UPDATE SET function_types = EXCLUDED.function_types,"
+        " regions = EXCLUDED.regions, postcode_area = EXCLUDED.postcode_area,"
+        " available_from = EXCLUDED.available_from,"
+        " experience_months = EXCLUDED.experience_months,"
+        " experience_running = EXCLUDED.experience_running,"
+        " education_rank = EXCLUDED.education_rank, rank_terms = EXCLUDED.rank_terms,"
+        " search = EXCLUDED.search, updated_at = now()",
+        candidate_id,
         d.function_types,
         d.regions,
         d.postcode_area,
@@ -45,19 +57,15 @@ def _derived_args(d: domain.Derived) -> tuple[Any, ...]:
 async def insert_profile(
     conn: asyncpg.Connection, candidate_id: str, profile: dict[str, Any], d: domain.Derived
 ) -> None:
-    """A new profile; its CV terms too, as a CV's text may have arrived before the profile."""
     await conn.execute(
-        "INSERT INTO candidates (id, profile, email_hash, phone_hash, function_types,"
-        " regions, postcode_area, available_from, experience_months, experience_running,"
-        " education_rank, profile_terms, cv_terms)"
-        " VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9, $10, $11,"
-        " setweight(to_tsvector('dutch', $12), 'A') || setweight(to_tsvector('dutch', $13), 'B'),"
-        " (SELECT setweight(to_tsvector('dutch', coalesce(string_agg(text, ' '), '')), 'C')"
-        "  FROM cv_texts WHERE candidate_id = $1))",
+        "INSERT INTO candidates (id, profile, email_hash, phone_hash)"
+        " VALUES ($1, $2::jsonb, $3, $4)",
         candidate_id,
         json.dumps(profile),
-        *_derived_args(d),
+        d.email_hash,
+        d.phone_hash,
     )
+    await index_for_search(conn, candidate_id, d)
 
 
 async def replace_profile(
@@ -65,12 +73,14 @@ async def replace_profile(
 ) -> None:
     """Overwrite in place: a corrected value leaves no copy behind in this database."""
     await conn.execute(
-        f"UPDATE candidates SET profile = $2::jsonb, {_DERIVED_SET}, updated_at = now()"
-        " WHERE id = $1",
+        "UPDATE candidates SET profile = $2::jsonb, email_hash = $3, phone_hash = $4,"
+        " updated_at = now() WHERE id = $1",
         candidate_id,
         json.dumps(profile),
-        *_derived_args(d),
+        d.email_hash,
+        d.phone_hash,
     )
+    await index_for_search(conn, candidate_id, d)
 
 
 async def get_profile(conn: asyncpg.Connection, candidate_id: str) -> asyncpg.Record | None:
@@ -88,15 +98,19 @@ async def lock_profile(conn: asyncpg.Connection, candidate_id: str) -> asyncpg.R
 
 
 async def set_status(conn: asyncpg.Connection, candidate_id: str, status: str) -> bool:
-    """True when the status changed."""
-    return bool(
-        await conn.fetchval(
-            "UPDATE candidates SET status = $2, updated_at = now()"
-            " WHERE id = $1 AND status <> $2 RETURNING true",
-            candidate_id,
-            status,
-        )
+    """True when the status changed. Only active candidates are listed in search."""
+    changed = await conn.fetchval(
+        "UPDATE candidates SET status = $2, updated_at = now()"
+        " WHERE id = $1 AND status <> $2 RETURNING true",
+        candidate_id,
+        status,
     )
+    await conn.execute(
+        "UPDATE candidate_search SET active = $2, updated_at = now() WHERE candidate_id = $1",
+        candidate_id,
+        status == "active",
+    )
+    return bool(changed)
 
 
 async def find_by_hash(
@@ -138,18 +152,6 @@ async def delete_cv_text(conn: asyncpg.Connection, document_id: str) -> int:
     return int(result.split()[-1])
 
 
-async def refresh_cv_terms(conn: asyncpg.Connection, candidate_id: str) -> bool:
-    """Re-index the candidate's CV texts; False when there is no profile (yet)."""
-    return bool(
-        await conn.fetchval(
-            "UPDATE candidates SET cv_terms = (SELECT setweight(to_tsvector('dutch',"
-            " coalesce(string_agg(text, ' '), '')), 'C') FROM cv_texts WHERE candidate_id = $1)"
-            " WHERE id = $1 RETURNING true",
-            candidate_id,
-        )
-    )
-
-
 async def cv_texts(conn: asyncpg.Connection, candidate_id: str) -> list[asyncpg.Record]:
     return await conn.fetch(
         "SELECT document_id, text, stored_at FROM cv_texts WHERE candidate_id = $1"
@@ -173,8 +175,8 @@ class Filters:
 
 
 def _matching(f: Filters) -> tuple[str, str, list[Any]]:
-    """(WHERE clause, rank expression, args): active candidates only, never the unsubscribed."""
-    where = ["status = 'active'"]
+    """(WHERE clause, rank expression, args) over candidate_search: active candidates only."""
+    where = ["active"]
     args: list[Any] = []
 
     def arg(value: Any) -> str:
@@ -185,7 +187,9 @@ def _matching(f: Filters) -> tuple[str, str, list[Any]]:
     if f.query:
         q = f"websearch_to_tsquery('dutch', {arg(f.query)})"
         where.append(f"search @@ {q}")
-        rank = f"ts_rank(search, {q})"
+        # Ranked on the small inline vector of names, functions and roles, so ranking reads
+        # no large value; other matches (descriptions, CV) follow, most recently updated first.
+        rank = f"ts_rank(rank_terms, {q})"
     if f.function_types:
         where.append(f"function_types && {arg(f.function_types)}::text[]")
     if f.available_by:
@@ -204,27 +208,38 @@ def _matching(f: Filters) -> tuple[str, str, list[Any]]:
 async def search(
     conn: asyncpg.Connection, f: Filters, limit: int, offset: int
 ) -> list[asyncpg.Record]:
-    """One page, best match first (then most recently updated), each row with the total."""
+    """One page, best match first (then most recently updated), each row with the total.
+    Call inside a transaction: a text query is told to use the GIN index."""
     where, rank, args = _matching(f)
     n = len(args)
+    if f.query:
+        # The planner does not price reading the out-of-line vector that a sequential scan
+        # would have to decompress for every row; the index answers without it.
+        await conn.execute("SET LOCAL enable_seqscan = off")
+    # Counting and sorting every match happens in memory rather than in temp files.
+    await conn.execute("SET LOCAL work_mem = '32MB'")
     sql = (
-        "SELECT id, profile->>'first_name' AS first_name, profile->>'last_name' AS last_name,"
-        " profile->'address'->>'city' AS city, function_types, regions, available_from,"
-        f" education_rank, {_YEARS} AS years_experience, {rank} AS rank,"
-        " count(*) OVER () AS total"
-        f" FROM candidates WHERE {where}"
-        f" ORDER BY rank DESC, updated_at DESC, id LIMIT ${n + 1} OFFSET ${n + 2}"
+        # Rank first, into narrow rows (id, time, rank): counting and sorting them then
+        # stays in memory; only the page's rows are read in full.
+        "WITH hits AS MATERIALIZED ("
+        f" SELECT candidate_id, updated_at, {rank} AS rank"
+        f" FROM candidate_search WHERE {where}),"
+        " page AS (SELECT *, count(*) OVER () AS total FROM hits"
+        f" ORDER BY rank DESC, updated_at DESC, candidate_id LIMIT ${n + 1} OFFSET ${n + 2})"
+        " SELECT p.candidate_id AS id, c.profile->>'first_name' AS first_name,"
+        " c.profile->>'last_name' AS last_name, c.profile->'address'->>'city' AS city,"
+        " s.function_types, s.regions, s.available_from, s.education_rank,"
+        f" {_YEARS.replace('experience_', 's.experience_')} AS years_experience, p.rank, p.total"
+        " FROM page p JOIN candidates c ON c.id = p.candidate_id"
+        " JOIN candidate_search s ON s.candidate_id = p.candidate_id"
+        " ORDER BY p.rank DESC, p.updated_at DESC, p.candidate_id"
     )
     return await conn.fetch(sql, *args, limit, offset)
 
 
 async def search_total(conn: asyncpg.Connection, f: Filters) -> int:
     where, _, args = _matching(f)
-    return await conn.fetchval(f"SELECT count(*) FROM candidates WHERE {where}", *args)
-
-
-async def count_active(conn: asyncpg.Connection) -> int:
-    return await conn.fetchval("SELECT count(*) FROM candidates WHERE status = 'active'")
+    return await conn.fetchval(f"SELECT count(*) FROM candidate_search WHERE {where}", *args)
 
 
 # --- notes, placements, checks, exports -----------------------------------------------------

@@ -64,7 +64,14 @@ async def test_rectification_overwrites_the_old_value_and_keeps_no_copy(platform
     assert body["last_name"] == new and body["address"]["postcode"] == "1016 AB"
     # The old value is nowhere in the service's tables: not in the profile, not in the
     # search index, not in any event it queued.
-    for table in ("candidates", "notes", "placement_checks", "client_exports", "cv_texts"):
+    for table in (
+        "candidates",
+        "candidate_search",
+        "notes",
+        "placement_checks",
+        "client_exports",
+        "cv_texts",
+    ):
         rows = await fetch(
             platform, "candidates", f"SELECT 1 FROM {table} t WHERE t::text ILIKE $1", f"%{old}%"
         )

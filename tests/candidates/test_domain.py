@@ -1,0 +1,87 @@
+"""Pure candidate rules: no stack needed."""
+
+from datetime import date
+
+import pytest
+
+from services.candidates import domain
+from tests.helpers import example
+
+TODAY = date(2026, 11, 26)
+
+
+def job(start, end):
+    return {"role": "Management Assistant", "start": start, "end": end}
+
+
+def test_experience_merges_overlapping_jobs_and_keeps_counting_the_current_one():
+    profile = {
+        "work_experience": [
+            job("2010-01-01", "2012-01-01"),
+            job("2011-01-01", "2013-01-01"),  # overlaps: counted once
+            job("2020-01-01", None),
+            job("2021-06-01", "2022-01-01"),  # inside the running job
+            job("2030-01-01", None),  # not started: ignored
+            job("2015-01-01", "2014-01-01"),  # ends before it starts: ignored
+        ]
+    }
+    months, running = domain.experience(profile, TODAY)
+    assert (months, running) == (36, date(2020, 1, 1))
+    assert domain.years_of_experience(months, running, TODAY) == 9
+    assert domain.years_of_experience(months, running, date(2027, 1, 1)) == 10
+
+
+def test_highest_completed_education_counts():
+    profile = {
+        "education": [
+            {"level": "MBO", "completed": True},
+            {"level": "wo", "completed": False},
+            {"level": "hbo"},
+        ]
+    }
+    assert domain.education_rank(profile) == domain.EDUCATION_RANK["hbo"]
+    assert domain.education_rank({}) == 0
+
+
+def test_search_text_puts_functions_and_roles_first():
+    profile = domain.profile_from_registration(example("registration-accepted"))
+    first, rest = domain.search_texts(profile)
+    assert "directiesecretaresse" in first and "Sanne" in first
+    assert "Notuleren" in rest and "Rabobank" in rest
+    assert domain.postcode_area(profile) == "1015"
+
+
+def test_rectification_changes_one_field_and_rejects_what_is_not_a_field():
+    profile = domain.profile_from_registration(example("registration-accepted"))
+    fixed = domain.rectify(profile, "work_experience.1.employer", "Heineken Nederland")
+    assert fixed["work_experience"][1]["employer"] == "Heineken Nederland"
+    assert profile["work_experience"][1]["employer"] == "Heineken"  # the input is untouched
+    for path, value in (
+        ("salary", 1),
+        ("consent", {}),
+        ("work_experience.9.role", "x"),
+        ("email", "geen email"),
+        ("first_name.x", "y"),
+        ("", "x"),
+        ("birth_date", "31-12-1990"),
+    ):
+        with pytest.raises(domain.Rejected):
+            domain.rectify(profile, path, value)
+
+
+def test_client_export_holds_only_the_agreed_sections():
+    profile = domain.profile_from_registration(example("registration-accepted"))
+    shared = domain.client_export("c1", profile, ["education", "availability"])
+    assert set(shared) == {"candidate_ref", "education", "availability", "leave"}
+    assert domain.client_export("c1", profile, []) == {"candidate_ref": "c1"}
+
+
+def test_registration_fields_beyond_the_profile_are_kept_but_hashes_are_not():
+    fields = example("registration-accepted") | {
+        "email_hash": "ab" * 32,
+        "original_names": {"f": "cv.pdf"},
+        "motivation": "Graag!",
+    }
+    profile = domain.profile_from_registration(fields)
+    assert profile["motivation"] == "Graag!"
+    assert "email_hash" not in profile and "original_names" not in profile
