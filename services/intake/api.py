@@ -1,6 +1,7 @@
 """Intake HTTP API: the public registration endpoint and its status, the published criteria,
 the recruiters' review queue, and the internal reads for the hand-off and for privacy."""
 
+import asyncio
 import hashlib
 import ipaddress
 import json
@@ -169,16 +170,32 @@ async def parse(
     return reg, uploads, errors + cv_errors + photo_errors
 
 
+_http: httpx.AsyncClient | None = None
+
+
+def http() -> httpx.AsyncClient:
+    """One pooled client for the reads a registration waits on (candidates, privacy)."""
+    global _http
+    if _http is None:
+        _http = httpx.AsyncClient(timeout=5.0, headers={"X-Service-Token": settings.service_token})
+    return _http
+
+
+async def close_http() -> None:
+    global _http
+    if _http is not None:
+        await _http.aclose()
+        _http = None
+
+
 async def lookup_candidate(email_hash: str) -> str | None:
     """The existing candidate with this email, if any. Candidates being unreachable counts as
     'new person' (a duplicate profile is merged later; a lost registration is not)."""
     try:
-        async with httpx.AsyncClient(timeout=5.0) as http:
-            resp = await http.post(
-                f"{settings.candidates_url}/internal/candidates/lookup",
-                json={"email_hash": email_hash},
-                headers={"X-Service-Token": settings.service_token},
-            )
+        resp = await http().post(
+            f"{settings.candidates_url}/internal/candidates/lookup",
+            json={"email_hash": email_hash},
+        )
         if resp.status_code == 200:
             candidate_id = resp.json().get("candidate_id")
             return str(UUID(str(candidate_id)))
@@ -193,12 +210,10 @@ async def is_suppressed(email_hash: str, phone_hash: str) -> bool:
     """Whether the person asked never to be approached again. A new explicit registration is
     allowed anyway and lifts that (privacy acts on the accepted event); unknown means no."""
     try:
-        async with httpx.AsyncClient(timeout=5.0) as http:
-            resp = await http.post(
-                f"{settings.privacy_url}/internal/suppression/check",
-                json={"email_hash": email_hash, "phone_hash": phone_hash},
-                headers={"X-Service-Token": settings.service_token},
-            )
+        resp = await http().post(
+            f"{settings.privacy_url}/internal/suppression/check",
+            json={"email_hash": email_hash, "phone_hash": phone_hash},
+        )
         if resp.status_code == 200:
             return resp.json().get("suppressed") is True
         if resp.status_code != 404:
@@ -353,8 +368,9 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
 
     email_hash = keys.blind_index(settings.blind_index_key, "email", reg.email)
     phone_hash = keys.blind_index(settings.blind_index_key, "phone", reg.phone)
-    subject, existing = await identify(conn, email_hash)
-    suppressed = await is_suppressed(email_hash, phone_hash)
+    (subject, existing), suppressed = await asyncio.gather(
+        identify(conn, email_hash), is_suppressed(email_hash, phone_hash)
+    )
     accepted = screening.outcome == "accepted"
     key = None
     if accepted:

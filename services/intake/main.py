@@ -17,7 +17,10 @@ kit_lifespan = app.router.lifespan_context
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The kit's lifespan (pool, broker, relay, consumers), plus intake's background work."""
     async with kit_lifespan(app), workers.running(service):
-        yield
+        try:
+            yield
+        finally:
+            await api.close_http()
 
 
 app.router.lifespan_context = lifespan
