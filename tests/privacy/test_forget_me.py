@@ -17,12 +17,41 @@ from tests.privacy.support import (
 )
 
 
+async def recruiter_adds_a_note_a_second_cv_and_a_crm_reference(
+    platform, candidate_id: str, person: dict
+) -> None:
+    recruiter = as_employee(platform, "recruiter", "recruiter-1")
+    async with httpx.AsyncClient(headers=recruiter, timeout=30) as http:
+        note = await http.post(
+            f"{platform.url('candidates')}/api/candidates/{candidate_id}/notes",
+            json={"text": f"Gebeld met {person['first_name']}, beschikbaar per januari."},
+        )
+        assert note.status_code == 201, note.text
+        cv = await http.post(
+            f"{platform.url('documents')}/api/documents/candidates/{candidate_id}",
+            data={"kind": "cv"},
+            files={"file": ("cv-2025.pdf", pdf("Tweede cv, bijgewerkt"), "application/pdf")},
+        )
+        assert cv.status_code == 201, cv.text
+        crm = platform.url("crm")
+        org = await http.post(
+            f"{crm}/api/crm/organisations", json={"name": "Referent BV", "kind": "referee"}
+        )
+        assert org.status_code == 201, org.text
+        ref = await http.post(
+            f"{crm}/api/crm/organisations/{org.json()['id']}/contacts",
+            json={"name": "Pieter Jansen", "function": "manager", "referee_for": candidate_id},
+        )
+        assert ref.status_code == 201, ref.text
+
+
 async def test_forget_me_erases_everywhere_with_proof_and_suppresses_the_person(platform):
     person = unique_person()
     # The CV itself names the person: its extracted text must go too.
     cv = pdf(f"{person['first_name']} {person['last_name']} {person['email']} {person['phone']}")
     candidate_id = await registered_candidate(platform, person, photo=True, cv=cv)
     await wait_handed_off(platform, candidate_id, 2)
+    await recruiter_adds_a_note_a_second_cv_and_a_crm_reference(platform, candidate_id, person)
 
     identifiers = {"email": person["email"], "phone": person["phone"], "subject": candidate_id}
     async with officer(platform) as client:
@@ -49,6 +78,10 @@ async def test_forget_me_erases_everywhere_with_proof_and_suppresses_the_person(
             "crm",
         }
         assert all(p["status"] == "done" for p in body["progress"])
+        deleted = {p["service"]: p["deleted"] for p in body["progress"]}
+        assert sum(deleted["documents"].values()) >= 3, deleted  # two CVs and a photo
+        assert sum(deleted["candidates"].values()) >= 2, deleted  # the profile and the note
+        assert sum(deleted["crm"].values()) >= 1, deleted  # the reference
         assert [h["status"] for h in body["history"]][:2] == ["received", "in_progress"]
         assert body["history"][-1]["status"] == "complete"
 
