@@ -107,6 +107,10 @@ def install(app: FastAPI, settings: GatewaySettings) -> None:
             response.headers.setdefault(name, value)
         if session(request) is not None or is_api(request.url.path):
             response.headers.setdefault("Cache-Control", "no-store")
+        if secure_cookies(settings):  # served over TLS outside local runs
+            response.headers.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         pre = getattr(request.state, "new_pre_csrf", "")
         if pre:
             response.set_cookie(

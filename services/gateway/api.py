@@ -54,6 +54,7 @@ async def sign_in(
     outcome, user = await security.authenticate(conn, username, password)
     if outcome is not security.Outcome.OK or user is None:
         return outcome, None, None
+    await store.delete_expired_sessions(conn, cfg.session_idle_minutes * 60)  # housekeeping
     token, csrf = await security.start_session(conn, user["id"], cfg.session_max_hours)
     me = Me(
         id=user["id"],

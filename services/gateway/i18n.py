@@ -137,6 +137,7 @@ TEXT: dict[str, dict[str, str]] = {
     "topic": {"nl": "Topic", "en": "Topic"},
     "dead_letters": {"nl": "Dead letters", "en": "Dead letters"},
     "messages": {"nl": "Berichten", "en": "Messages"},
+    "latest_letters": {"nl": "Laatste dead letters", "en": "Latest dead letters"},
     "audit_title": {"nl": "Audittrail", "en": "Audit trail"},
     "subject_id": {"nl": "Betrokkene-id", "en": "Subject id"},
     "user": {"nl": "Gebruiker", "en": "User"},

@@ -1,14 +1,14 @@
 """What the operations page shows: each service's health, consumer lag, dead-letter counts."""
 
 import asyncio
+import json
 import logging
 from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
-from services.common.topics import CATALOGUE
+from services.common.topics import CATALOGUE, OPS_HEALTH
 
 from .bootstrap import GatewaySettings, service
 from .proxy import base_url, client
@@ -38,38 +38,102 @@ async def health(settings: GatewaySettings) -> list[dict[str, Any]]:
     return list(await asyncio.gather(*(_health(settings, n) for n in SERVICES)))
 
 
-async def kafka_view(settings: GatewaySettings) -> dict[str, Any]:
-    """Lag per consumer group and topic, and how many messages each dead-letter topic holds."""
-    groups: dict[str, list[str]] = {}
-    for topic in CATALOGUE:
-        for group in topic.consumers:
-            groups.setdefault(group, []).append(topic.name)
+TAIL = 300  # heartbeats read back per page view: a few minutes of every instance
+
+
+async def kafka_view(settings: GatewaySettings, wait: float = 3.0) -> dict[str, Any]:
+    """Consumer lag from each instance's latest heartbeat on ops.health (the kit measures it
+    where the consumers run), and the dead-letter topics' contents, read without a consumer
+    group so nothing is committed or taken from anyone."""
     dlqs = [t.dlq for t in CATALOGUE if t.consumers]
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    health_tp = TopicPartition(OPS_HEALTH.name, 0)
+    parts = [health_tp] + [TopicPartition(d, 0) for d in dlqs]
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
     )
-    await admin.start()
     await consumer.start()
+    beats: dict[str, dict[str, Any]] = {}
+    letters: list[dict[str, Any]] = []
     try:
-        topics = {t.name: t.partitions for t in CATALOGUE} | dict.fromkeys(dlqs, 1)
-        parts = [TopicPartition(name, p) for name, n in topics.items() for p in range(n)]
-        ends = await consumer.end_offsets(parts)
-        lag: list[dict[str, Any]] = []
-        for group, names in sorted(groups.items()):
-            committed = await admin.list_consumer_group_offsets(group)
-            for name in names:
-                behind = 0
-                for p in range(topics[name]):
-                    tp = TopicPartition(name, p)
-                    done = committed.get(tp)
-                    behind += max(0, ends.get(tp, 0) - (done.offset if done else 0))
-                lag.append({"group": group, "topic": name, "lag": behind})
-        dead = [{"topic": d, "messages": ends.get(TopicPartition(d, 0), 0)} for d in dlqs]
-        return {"lag": lag, "dead_letters": dead}
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        deadline = asyncio.get_running_loop().time() + wait
+        skipped = False
+        while asyncio.get_running_loop().time() < deadline:
+            batch = await consumer.getmany(*parts, timeout_ms=300, max_records=1000)
+            high = consumer.highwater(health_tp)
+            if (
+                not skipped
+                and high is not None
+                and high - await consumer.position(health_tp) > TAIL
+            ):
+                consumer.seek(health_tp, high - TAIL)  # only the recent heartbeats matter
+                skipped = True
+                continue
+            for tp, records in batch.items():
+                for rec in records:
+                    if tp == health_tp:
+                        beat = _json(rec.value)
+                        data = beat.get("data") or {}
+                        if isinstance(data, dict) and data.get("service"):
+                            beats[str(data["service"])] = data | {"time": beat.get("time")}
+                    else:
+                        letters.append(_letter(tp.topic, rec))
+            if await _caught_up(consumer, parts):
+                break
+        lag = [
+            {"group": name, "topic": topic, "lag": int(behind)}
+            for name, beat in sorted(beats.items())
+            for topic, behind in sorted((beat.get("consumer_lag") or {}).items())
+        ]
+        counts = {d: consumer.highwater(TopicPartition(d, 0)) or 0 for d in dlqs}
+        dead = [{"topic": d, "messages": n} for d, n in counts.items()]
+        return {
+            "lag": lag,
+            "heartbeats": [
+                {"service": k, "time": v.get("time"), "outbox_backlog": v.get("outbox_backlog")}
+                for k, v in sorted(beats.items())
+            ],
+            "dead_letters": dead,
+            "letters": letters[-50:],
+        }
     finally:
         await consumer.stop()
-        await admin.close()
+
+
+async def _caught_up(consumer: AIOKafkaConsumer, parts: list[TopicPartition]) -> bool:
+    for tp in parts:
+        high = consumer.highwater(tp)
+        if high is None or await consumer.position(tp) < high:
+            return False
+    return True
+
+
+def _json(raw: bytes | None) -> dict[str, Any]:
+    try:
+        value = json.loads(raw or b"{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _letter(topic: str, rec: Any) -> dict[str, Any]:
+    """What an operator needs to judge a dead letter: ids and the error, never its data."""
+    headers = {k: v.decode(errors="replace") for k, v in (rec.headers or ())}
+    event = _json(rec.value)
+    return {
+        "topic": topic,
+        "offset": rec.offset,
+        "event_id": event.get("id"),
+        "type": event.get("type"),
+        "error": headers.get("x-error", "")[:300],
+        "origin": headers.get("x-origin-topic"),
+        "group": headers.get("x-group"),
+        "failed_at": headers.get("x-failed-at"),
+    }
 
 
 async def overview(settings: GatewaySettings) -> dict[str, Any]:
@@ -77,6 +141,12 @@ async def overview(settings: GatewaySettings) -> dict[str, Any]:
     try:
         kafka = await asyncio.wait_for(kafka_view(settings), timeout=10.0)
     except Exception as exc:  # the page still shows health when the broker view fails
-        log.warning("kafka view failed", extra={"error": type(exc).__name__})
-        kafka = {"lag": None, "dead_letters": None, "error": type(exc).__name__}
+        log.warning("kafka view failed", extra={"error": type(exc).__name__}, exc_info=True)
+        kafka = {
+            "lag": None,
+            "dead_letters": None,
+            "letters": [],
+            "heartbeats": [],
+            "error": type(exc).__name__,
+        }
     return {"services": services, **kafka}

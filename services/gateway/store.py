@@ -90,8 +90,12 @@ async def delete_user_sessions(conn: asyncpg.Connection, user_id: str) -> None:
     await conn.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
 
 
-async def delete_expired_sessions(conn: asyncpg.Connection) -> None:
-    await conn.execute("DELETE FROM sessions WHERE expires_at < now()")
+async def delete_expired_sessions(conn: asyncpg.Connection, idle_seconds: float) -> None:
+    await conn.execute(
+        "DELETE FROM sessions WHERE expires_at < now()"
+        " OR last_seen < now() - make_interval(secs => $1)",
+        idle_seconds,
+    )
 
 
 # --- failed sign-ins -----------------------------------------------------------------------
