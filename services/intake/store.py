@@ -204,6 +204,15 @@ async def notice_emails(conn: asyncpg.Connection) -> list[str]:
     return [r["email"] for r in await conn.fetch("SELECT email FROM rejection_notices")]
 
 
+async def in_progress(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Per status: how many registrations are in progress and how old the oldest is."""
+    return await conn.fetch(
+        "SELECT status, count(*) AS n,"
+        " coalesce(extract(epoch FROM now() - min(received_at)), 0) AS oldest_seconds"
+        " FROM registrations GROUP BY status"
+    )
+
+
 async def known_registrations(conn: asyncpg.Connection, reg_ids: list[str]) -> set[str]:
     rows = await conn.fetch(
         "SELECT id::text FROM registrations WHERE id = ANY($1::uuid[])", reg_ids
@@ -252,6 +261,10 @@ async def postpone_notice(conn: asyncpg.Connection, notice_id: str, seconds: flo
         notice_id,
         seconds,
     )
+
+
+async def pending_notices(conn: asyncpg.Connection) -> int:
+    return await conn.fetchval("SELECT count(*) FROM rejection_notices")
 
 
 async def delete_subject_notices(conn: asyncpg.Connection, subject: str) -> int:

@@ -9,12 +9,20 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+from prometheus_client import Gauge
+
 from services.common.mail import send_mail
 from services.common.service import Service
 
 from . import domain, staging, store
 
 log = logging.getLogger(__name__)
+
+# A hand-off that never completes (or a review queue nobody works) keeps personal data in
+# intake: operators alert on these.
+IN_PROGRESS = Gauge("intake_registrations_in_progress", "Registrations held", ["status"])
+OLDEST = Gauge("intake_oldest_registration_seconds", "Age of the oldest held", ["status"])
+NOTICES_PENDING = Gauge("intake_rejection_notices_pending", "Rejection mails not yet sent")
 
 _wake = asyncio.Event()
 SWEEP_EVERY = timedelta(minutes=10)
@@ -83,12 +91,24 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
+async def measure(service: Service) -> None:
+    async with service.pool.acquire() as conn:
+        rows = {r["status"]: r for r in await store.in_progress(conn)}
+        pending = await store.pending_notices(conn)
+    for status in ("needs_review", "accepted"):
+        row = rows.get(status)
+        IN_PROGRESS.labels(status).set(row["n"] if row else 0)
+        OLDEST.labels(status).set(float(row["oldest_seconds"]) if row else 0)
+    NOTICES_PENDING.set(pending)
+
+
 async def run(service: Service, poll_seconds: float = 5.0) -> None:
     last_sweep = datetime.min.replace(tzinfo=UTC)
     while True:
         _wake.clear()
         try:
             await send_due_notices(service)
+            await measure(service)
             if datetime.now(UTC) - last_sweep > SWEEP_EVERY:
                 last_sweep = datetime.now(UTC)
                 await sweep(service)

@@ -276,3 +276,17 @@ async def test_a_file_documents_refuses_still_lets_intake_forget_the_registratio
         return await registration(platform, reg_id) is None and not staged(platform, reg_id)
 
     await eventually(intake_empty, timeout=60)
+
+
+async def test_operators_see_how_many_registrations_intake_holds_and_for_how_long(platform):
+    await post(platform, needs_review())
+
+    async def held():
+        text = (await http_get(platform, "/metrics")).text
+        for line in text.splitlines():
+            if line.startswith('intake_registrations_in_progress{status="needs_review"}'):
+                return float(line.split()[-1]) >= 1
+        return False
+
+    await eventually(held)
+    assert "intake_oldest_registration_seconds" in (await http_get(platform, "/metrics")).text
