@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
 from faststream.kafka.message import KafkaMessage
 from pydantic import ValidationError
@@ -34,6 +36,33 @@ class Subscription:
     group: str
     handler: Handler
     after_erasure: bool  # erasure commands and access requests must still be answered
+
+
+class Offsets:
+    """Offsets of handled messages, committed in batches rather than one round trip each.
+
+    A crash before a batch is committed redelivers those messages; the inbox makes that
+    harmless. Only offsets of messages that are completely handled are ever committed.
+    """
+
+    def __init__(self) -> None:
+        self._handled: dict[TopicPartition, int] = {}
+
+    def handled(self, msg: KafkaMessage) -> None:
+        raw = msg.raw_message
+        self._handled[TopicPartition(raw.topic, raw.partition)] = raw.offset + 1
+
+    async def commit(self, consumer: AIOKafkaConsumer | None) -> None:
+        if not self._handled or consumer is None:
+            return
+        offsets, self._handled = self._handled, {}
+        assigned = consumer.assignment()
+        offsets = {tp: o for tp, o in offsets.items() if tp in assigned}
+        try:
+            if offsets:
+                await consumer.commit(offsets)
+        except (KafkaError, AssertionError) as exc:  # a rebalance took the partition away
+            log.info("offset commit skipped", extra={"error": type(exc).__name__})
 
 
 class Poison(Exception):
@@ -74,6 +103,7 @@ async def consume(
     broker: KafkaBroker,
     sub: Subscription,
     msg: KafkaMessage,
+    offsets: Offsets,
     max_attempts: int,
     backoff: float,
 ) -> None:
@@ -107,7 +137,7 @@ async def consume(
                     await asyncio.sleep(backoff * 2 ** (attempts - 1))
             else:
                 EVENTS_CONSUMED.labels(sub.topic.name, outcome).inc()
-                await msg.ack()
+                offsets.handled(msg)
                 return
     assert error is not None
     try:
@@ -118,7 +148,7 @@ async def consume(
         await asyncio.sleep(1.0)
         await msg.nack()
         return
-    await msg.ack()
+    offsets.handled(msg)
 
 
 async def dead_letter(

@@ -20,7 +20,7 @@ from minio import Minio
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from . import db, errors, outbox
-from .consumer import Handler, Subscription, consume
+from .consumer import Handler, Offsets, Subscription, consume
 from .envelope import Envelope
 from .keys import KeyClient
 from .logs import setup_logging
@@ -62,6 +62,7 @@ class Service:
         )
         self.subscriptions: list[Subscription] = []
         self._kafka_subscribers: dict[str, Any] = {}
+        self._offsets: dict[str, Offsets] = {}
         self._pool: asyncpg.Pool | None = None
         self._s3: Minio | None = None
         self.keys = KeyClient(self.settings.privacy_url, self.settings.service_token)
@@ -94,6 +95,7 @@ class Service:
         def register(handler: Handler) -> Handler:
             sub = Subscription(topic, self.name, handler, after_erasure)
             self.subscriptions.append(sub)
+            offsets = self._offsets[topic.name] = Offsets()
 
             async def on_message(body: bytes, msg: KafkaMessage) -> None:
                 await consume(
@@ -101,6 +103,7 @@ class Service:
                     self.broker,
                     sub,
                     msg,
+                    offsets,
                     self.settings.consumer_max_attempts,
                     self.settings.consumer_backoff_seconds,
                 )
@@ -137,6 +140,16 @@ class Service:
                 total += behind
             lag[topic] = total
         return lag
+
+    async def commit_offsets(self) -> None:
+        for topic, offsets in self._offsets.items():
+            await offsets.commit(getattr(self._kafka_subscribers[topic], "consumer", None))
+
+    async def keep_committing(self) -> None:
+        """Commit handled offsets a few times a second (one broker round trip per batch)."""
+        while True:
+            await asyncio.sleep(self.settings.commit_interval_seconds)
+            await self.commit_offsets()
 
     async def heartbeat(self) -> None:
         """Publish this instance's vital signs on ops.health every `heartbeat_seconds`."""
@@ -199,14 +212,17 @@ class Service:
             outbox.run_relay(self.pool, self.broker, self.settings.outbox_poll_seconds)
         )
         beat = asyncio.create_task(self.heartbeat())
+        committer = asyncio.create_task(self.keep_committing())
         log.info("service started", extra={"consumers": [s.topic.name for s in self.subscriptions]})
         try:
             yield
         finally:
-            for task in (relay, beat):
+            for task in (relay, beat, committer):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            with contextlib.suppress(Exception):  # best effort: the inbox absorbs redelivery
+                await self.commit_offsets()
             await self.broker.stop()
             await self.keys.aclose()
             try:  # a connection still held by a cancelled task must not hang the shutdown

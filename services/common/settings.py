@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.5  # 0.5, 1, 2, 4 s: rides out a short outage
     outbox_poll_seconds: float = 0.5
+    commit_interval_seconds: float = 0.25
     heartbeat_seconds: float = 10.0
 
 
