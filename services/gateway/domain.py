@@ -92,6 +92,7 @@ MATRIX: tuple[Rule, ...] = (
     _r(READ | POST, "/users/**", ADMIN),
     _r(ANY, "/api/gateway/users/**", ADMIN),
     _r(READ, "/operations", ADMIN),
+    _r(POST, "/operations/replay", ADMIN),
     _r(READ, "/api/gateway/operations", ADMIN),
 )
 

@@ -137,6 +137,8 @@ TEXT: dict[str, dict[str, str]] = {
     "topic": {"nl": "Topic", "en": "Topic"},
     "dead_letters": {"nl": "Dead letters", "en": "Dead letters"},
     "messages": {"nl": "Berichten", "en": "Messages"},
+    "replay": {"nl": "Opnieuw aanbieden", "en": "Replay"},
+    "replayed": {"nl": "Opnieuw aangeboden op", "en": "Replayed onto"},
     "latest_letters": {"nl": "Laatste dead letters", "en": "Latest dead letters"},
     "audit_title": {"nl": "Audittrail", "en": "Audit trail"},
     "subject_id": {"nl": "Betrokkene-id", "en": "Subject id"},

@@ -150,3 +150,40 @@ async def overview(settings: GatewaySettings) -> dict[str, Any]:
             "error": type(exc).__name__,
         }
     return {"services": services, **kafka}
+
+
+class ReplayError(ValueError):
+    """The dead letter cannot be replayed; the message says why (no event data in it)."""
+
+
+async def replay(settings: GatewaySettings, dlq: str, offset: int) -> dict[str, Any]:
+    """Put one dead letter back on the topic it came from, as it was (same event id, so the
+    consumers' inbox still guarantees one effect). Only catalogue dead-letter topics."""
+    origin = {t.dlq: t.name for t in CATALOGUE if t.consumers}.get(dlq)
+    if origin is None:
+        raise ReplayError("not a dead-letter topic")
+    tp = TopicPartition(dlq, 0)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        consumer.assign([tp])
+        consumer.seek(tp, offset)
+        batch = await consumer.getmany(tp, timeout_ms=3000, max_records=1)
+        records = batch.get(tp, [])
+        if not records or records[0].offset != offset:
+            raise ReplayError("no dead letter at this offset")
+        rec = records[0]
+    finally:
+        await consumer.stop()
+    headers = {k: v.decode(errors="replace") for k, v in (rec.headers or ())}
+    await service.broker.publish(
+        rec.value,
+        origin,
+        key=rec.key,
+        headers={"x-replayed-from": f"{dlq}@{offset}", "x-replayed-error": headers.get(
+            "x-error", "")[:200]},
+    )  # fmt: skip
+    log.info("dead letter replayed", extra={"dlq": dlq, "offset": offset, "topic": origin})
+    return {"topic": origin, "event_id": _json(rec.value).get("id")}

@@ -808,6 +808,23 @@ async def operations_page(request: Request) -> Response:
     return render(request, "operations.html", view=await operations.overview(settings))
 
 
+@router.post("/operations/replay")
+async def replay_dead_letter(request: Request) -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    offset = text(form, "offset", 12)
+    try:
+        if not offset.isdigit():
+            raise operations.ReplayError("offset must be a number")
+        result = await operations.replay(settings, text(form, "topic", 100), int(offset))
+    except operations.ReplayError as exc:
+        view = await operations.overview(settings)
+        return render(request, "operations.html", 422, view=view, replay_error=str(exc))
+    view = await operations.overview(settings)
+    return render(request, "operations.html", view=view, replayed=result)
+
+
 @router.get("/users")
 async def users_page(request: Request, conn: asyncpg.Connection = Depends(db_conn)) -> Response:
     return render(request, "users.html", users=await store.list_users(conn), roles=domain.ROLES)

@@ -4,6 +4,7 @@ exists), in Dutch by default and in English on request."""
 import pytest
 
 from tests.gateway.conftest import registered_candidate
+from tests.helpers import eventually
 
 NOT_AVAILABLE = "niet beschikbaar"
 
@@ -46,7 +47,11 @@ async def test_a_profile_page_shows_profile_notes_documents_and_checks(platform,
     assert reg["last_name"] in page.text and NOT_AVAILABLE not in page.text
     assert reg["last_name"] not in page.text.split("<title>")[1].split("</title>")[0]
     english = await recruiter.get(
-        f"/candidates/{candidate_id}", cookies={"lang": "en"}, headers={"Accept": "text/html"}
+        f"/candidates/{candidate_id}",
+        headers={
+            "Accept": "text/html",
+            "Cookie": f"lang=en; session={recruiter.cookies['session']}",
+        },
     )
     assert "Conversation notes" in english.text and 'lang="en"' in english.text
 
@@ -56,3 +61,44 @@ async def test_unknown_or_malformed_ids_on_pages_are_not_found(signed_in):
     for path in ("/candidates/not-an-id", "/candidates/0190c0de-0000-7000-8000-000000000000"):
         page = await recruiter.get(path, headers={"Accept": "text/html"})
         assert page.status_code == 404
+
+
+async def test_admin_sees_a_dead_letter_and_replays_it_onto_its_topic(platform, signed_in):
+    from aiokafka import AIOKafkaProducer
+
+    from services.common.envelope import Envelope
+
+    poison = Envelope(type="audit.read", source="test", data={"actor": ""})  # never valid
+    producer = AIOKafkaProducer(
+        bootstrap_servers=platform.endpoints.as_env()["KAFKA_BOOTSTRAP_SERVERS"]
+    )
+    await producer.start()
+    try:
+        await producer.send_and_wait("ops.audit", poison.to_bytes(), key=b"test")
+    finally:
+        await producer.stop()
+    admin = await signed_in("admin")
+
+    async def letters() -> list:
+        view = (await admin.get("/api/gateway/operations")).json()
+        return [x for x in view.get("letters") or [] if x["event_id"] == poison.id]
+
+    [letter] = await eventually(letters, timeout=90, interval=1.0)
+    assert letter["origin"] == "ops.audit" and "Poison" in letter["error"]
+    page = await admin.get("/operations", headers={"Accept": "text/html"})
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    replayed = await admin.post(
+        "/operations/replay",
+        data={"topic": letter["topic"], "offset": str(letter["offset"]), "csrf_token": token},
+    )
+    assert replayed.status_code == 200 and 'id="replayed"' in replayed.text
+    # Still poison: it fails again and comes back as a second dead letter, proving the replay.
+    await eventually(lambda: _twice(letters), timeout=90, interval=1.0)
+    bad = await admin.post(
+        "/operations/replay", data={"topic": "ops.audit", "offset": "0", "csrf_token": token}
+    )
+    assert bad.status_code == 422
+
+
+async def _twice(probe) -> bool:
+    return len(await probe()) >= 2
