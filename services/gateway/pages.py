@@ -86,6 +86,12 @@ def lang_of(request: Request) -> str:
     return lang if lang in i18n.LANGS else i18n.DEFAULT
 
 
+async def employee_names(request: Request) -> dict[str, str]:
+    """User id -> username, so pages show who wrote a note or read a file, not a UUID."""
+    async with request.app.state.pool.acquire() as conn:
+        return {r["id"]: r["username"] for r in await store.list_users(conn)}
+
+
 def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     who = access.session(request)
     lang = lang_of(request)
@@ -451,6 +457,7 @@ async def profile_context(request: Request, candidate_id: str) -> dict[str, Any]
         "documents": documents,
         "assignments": assignments,
         "share_sections": SHARE_SECTIONS,
+        "names": await employee_names(request),
     }
 
 
@@ -800,7 +807,14 @@ async def audit_search(request: Request, conn: asyncpg.Connection = Depends(db_c
     who = access.session(request)
     assert who is not None
     items = await audit_query(conn, who, subject, user, 200, 0)
-    return render(request, "audit.html", items=items, subject=subject or "", user=user or "")
+    return render(
+        request,
+        "audit.html",
+        items=items,
+        subject=subject or "",
+        user=user or "",
+        names=await employee_names(request),
+    )
 
 
 @router.get("/operations")

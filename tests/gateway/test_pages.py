@@ -102,3 +102,19 @@ async def test_admin_sees_a_dead_letter_and_replays_it_onto_its_topic(platform, 
 
 async def _twice(probe) -> bool:
     return len(await probe()) >= 2
+
+
+async def test_the_audit_page_finds_reads_by_employee_name(signed_in, employees):
+    recruiter = await signed_in("recruiter")
+    await recruiter.post("/api/candidates/search", json={"query": "secretaresse"})
+    admin = await signed_in("admin")
+    page = await admin.get("/audit", headers={"Accept": "text/html"})
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    name = employees["recruiter"].name
+
+    async def found() -> bool:
+        result = await admin.post("/audit", data={"user": name, "csrf_token": token})
+        assert result.status_code == 200
+        return "candidate.search" in result.text and f"<td>{name}</td>" in result.text
+
+    await eventually(found, timeout=60, interval=1.0)
