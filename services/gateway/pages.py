@@ -30,6 +30,7 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 STATEMENT = (HERE / "templates" / "privacy-statement.nl.txt").read_text(encoding="utf-8")
 PAGE_SIZE = 20
+LOCAL_PATH = re.compile(r"/[A-Za-z0-9/_.-]{0,200}")  # no "\\", no scheme, no query
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
@@ -155,7 +156,7 @@ async def home(request: Request) -> Response:
 @router.get("/lang/{code}")
 async def switch_language(request: Request, code: str, next: str = "/") -> Response:
     # Only local paths: the switch must not become an open redirect.
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    target = next if LOCAL_PATH.fullmatch(next) and not next.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
     if code in i18n.LANGS:
         response.set_cookie("lang", code, max_age=365 * 86400, samesite="lax", httponly=True)

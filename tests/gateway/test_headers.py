@@ -37,3 +37,12 @@ async def test_search_terms_are_posted_never_in_the_url(signed_in):
     assert name not in str(result.url)
     title = result.text.split("<title>")[1].split("</title>")[0]
     assert name not in title
+
+
+async def test_the_language_switch_is_not_an_open_redirect(platform):
+    async with httpx.AsyncClient(base_url=platform.url("gateway")) as anonymous:
+        for target in ("//evil.example", "/\\evil.example", "https://evil.example", "/x?y=1"):
+            resp = await anonymous.get("/lang/en", params={"next": target})
+            assert resp.status_code == 303 and resp.headers["location"] == "/"
+        resp = await anonymous.get("/lang/en", params={"next": "/register"})
+        assert resp.headers["location"] == "/register" and "lang=en" in resp.headers["set-cookie"]
