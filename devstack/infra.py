@@ -215,7 +215,7 @@ def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
 
 
-def _death_signal_setter(sig: signal.Signals) -> Callable[[], None] | None:
+def death_signal_setter(sig: signal.Signals) -> Callable[[], None] | None:
     """preexec_fn that makes the child get `sig` when its parent dies (Linux only).
 
     This is what keeps a crashed test or a kill -9'd CLI from leaving servers behind that
@@ -540,7 +540,7 @@ class LocalStack:
                 env=dict(env) if env is not None else None,
                 cwd=cwd,
                 start_new_session=True,  # own process group: stop() signals the whole group
-                preexec_fn=_death_signal_setter(stop_signal),
+                preexec_fn=death_signal_setter(stop_signal),
                 **kwargs,
             )
         except BaseException:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 
-from devstack.infra import Endpoints, free_ports
+from devstack.infra import Endpoints, death_signal_setter, free_ports
 
 # Name and default port; the front door (DESIGN.md) fixes these for local runs.
 SERVICES: dict[str, int] = {
@@ -141,6 +141,8 @@ class Platform:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                # A test run killed hard must not leave services running (and spinning).
+                preexec_fn=death_signal_setter(signal.SIGTERM),
             )
 
     def wait_healthy(self, name: str, timeout: float = READY_TIMEOUT) -> None:

@@ -22,7 +22,7 @@ from faststream.kafka.message import KafkaMessage
 from pydantic import ValidationError
 
 from .envelope import Envelope, utcnow
-from .metrics import DEAD_LETTERS, EVENTS_CONSUMED, HANDLER_FAILURES
+from .metrics import DEAD_LETTERS, EVENTS_CONSUMED, HANDLER_FAILURES, HANDLER_SECONDS
 from .topics import Topic
 
 log = logging.getLogger(__name__)
@@ -117,7 +117,8 @@ async def consume(
         while attempts < max_attempts:
             attempts += 1
             try:
-                outcome = await handle_once(pool, sub, event)
+                with HANDLER_SECONDS.labels(sub.topic.name).time():
+                    outcome = await handle_once(pool, sub, event)
             except Poison as exc:
                 error = exc
                 break

@@ -117,6 +117,8 @@ class Service:
                 decoder=_raw_body,
                 session_timeout_ms=6_000,
                 heartbeat_interval_ms=1_000,
+                # The local broker answers a fetch only at its deadline: keep that short.
+                fetch_max_wait_ms=self.settings.fetch_max_wait_ms,
             )(on_message)
             return handler
 

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     consumer_backoff_seconds: float = 0.5  # 0.5, 1, 2, 4 s: rides out a short outage
     outbox_poll_seconds: float = 0.5
     commit_interval_seconds: float = 0.25
+    fetch_max_wait_ms: int = 100
     heartbeat_seconds: float = 10.0
 
 

@@ -1,6 +1,7 @@
 """Privacy rules without I/O: deadlines in Dutch working days, codes, the breach clock."""
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -12,7 +13,13 @@ RESPONSE_WORKING_DAYS = 10
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in holidays.NL(years=day.year)
+    return day.weekday() < 5 and day not in dutch_holidays(day.year)
+
+
+@functools.cache
+def dutch_holidays(year: int) -> frozenset[date]:
+    """Building the calendar is costly (milliseconds); every deadline shown needs it."""
+    return frozenset(holidays.NL(years=year))
 
 
 def add_working_days(start: date, days: int) -> date:
