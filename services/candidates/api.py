@@ -21,11 +21,12 @@ from pydantic import (
 )
 
 from services.common import outbox
+from services.common.audit import record_read
 from services.common.auth import Actor, require_service, role
 from services.common.db import db_conn
 from services.common.envelope import Envelope, new_id
 from services.common.errors import field_errors, invalid
-from services.common.topics import CANDIDATES_PROFILES, OPS_AUDIT
+from services.common.topics import CANDIDATES_PROFILES
 
 from . import domain, store
 
@@ -50,23 +51,8 @@ NEEDS_CONSENT = ("proposed", "interview", "offered", "placed")
 async def audit(
     conn: asyncpg.Connection, who: Actor, action: str, subject: str | None, **extra: Any
 ) -> None:
-    await outbox.record(
-        conn,
-        OPS_AUDIT,
-        Envelope(
-            type="audit.read",
-            source="candidates",
-            subject=subject,
-            data={
-                "actor": who.user_id,
-                "role": who.role,
-                "action": action,
-                "resource": f"candidates/{subject}" if subject else "candidates",
-                "subject": subject,
-                **extra,
-            },
-        ),
-    )
+    resource = f"candidates/{subject}" if subject else "candidates"
+    await record_read(conn, "candidates", who.user_id, who.role, action, resource, subject, **extra)
 
 
 async def changed(

@@ -9,6 +9,7 @@ import asyncpg
 from pydantic import ValidationError
 
 from services.common import erasure, keys, outbox
+from services.common.access import answer as access_answer
 from services.common.consumer import Poison
 from services.common.envelope import Envelope
 from services.common.keys import KeyShredded
@@ -17,7 +18,6 @@ from services.common.topics import (
     DOCUMENTS_OBJECTS,
     INTAKE_REGISTRATIONS,
     PRIVACY_ACCESS,
-    PRIVACY_ACCESS_SLICES,
     PRIVACY_ERASURE,
     PRIVACY_RECTIFICATION,
     PRIVACY_RECTIFICATION_DONE,
@@ -210,39 +210,9 @@ async def access_slice(conn: asyncpg.Connection, candidate_id: str) -> dict[str,
 async def access(event: Envelope, conn: asyncpg.Connection) -> None:
     if event.type != "access.requested" or not event.subject:
         return
-    data: dict[str, Any] = {
-        "request_id": event.data.get("request_id"),
-        "service": "candidates",
-        "files": [],
-    }
-    sealed = None
-    if await erasure.is_erased(conn, event.subject):
-        data["erased"] = True  # only the tombstone is left: nothing to seal
-    else:
-        found = await access_slice(conn, event.subject)
-        try:
-            # A profile loaded without a key (an import) gets one; privacy refuses if erased.
-            fetch_key = service.keys.get_or_create if found else service.keys.get
-            key = await fetch_key(event.subject)
-            sealed = keys.seal(key, {"slice": found}, event.subject)
-        except KeyShredded:
-            if found:  # being erased: never send held data in plaintext
-                log.error("access: data held without a key", extra={"subject": event.subject})
-                data["error"] = "the subject's key is gone; erasure is under way"
-            else:
-                data["empty"] = True  # nothing held and no key: nothing to seal
-    await outbox.record(
-        conn,
-        PRIVACY_ACCESS_SLICES,
-        Envelope(
-            type="access.slice",
-            source="candidates",
-            subject=event.subject,
-            correlation_id=event.correlation_id,
-            data=data,
-            sealed=sealed,
-        ),
-    )
+    erased = await erasure.is_erased(conn, event.subject)
+    found = None if erased else await access_slice(conn, event.subject)
+    await access_answer(conn, "candidates", event, service.keys, found)
 
 
 @service.consumer(PRIVACY_ERASURE, after_erasure=True)

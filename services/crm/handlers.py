@@ -10,11 +10,10 @@ import asyncpg
 from pydantic import ValidationError
 
 from services.common import erasure, keys, outbox
+from services.common.access import answer as access_answer
 from services.common.envelope import Envelope
-from services.common.keys import KeyShredded
 from services.common.topics import (
     PRIVACY_ACCESS,
-    PRIVACY_ACCESS_SLICES,
     PRIVACY_ERASURE,
     PRIVACY_RECTIFICATION,
     PRIVACY_RECTIFICATION_DONE,
@@ -131,33 +130,9 @@ async def access_slice(conn: asyncpg.Connection, subject: str) -> dict[str, Any]
 @service.consumer(PRIVACY_ACCESS, after_erasure=True)
 async def access(event: Envelope, conn: asyncpg.Connection) -> None:
     assert event.subject
-    data: dict[str, Any] = {"request_id": event.data["request_id"], "service": "crm", "files": []}
-    sealed = None
-    if await erasure.is_erased(conn, event.subject):
-        data["erased"] = True
-    else:
-        content = await access_slice(conn, event.subject)
-        try:
-            key = await service.keys.get(event.subject)
-        except KeyShredded:
-            if content:  # data without a key: retry, then a dead letter an operator sees
-                raise
-            data["empty"] = True  # nothing held, and nothing to seal with
-        else:
-            sealed = keys.seal(key, {"slice": content}, event.subject)
-    await outbox.record(
-        conn,
-        PRIVACY_ACCESS_SLICES,
-        Envelope(
-            type="access.slice",
-            source="crm",
-            subject=event.subject,
-            correlation_id=event.correlation_id,
-            data=data,
-            sealed=sealed,
-        ),
-    )
-    log.info("access slice sent", extra={"subject": event.subject, "sealed": bool(sealed)})
+    erased = await erasure.is_erased(conn, event.subject)
+    found = None if erased else await access_slice(conn, event.subject)
+    await access_answer(conn, "crm", event, service.keys, found)
 
 
 @service.consumer(PRIVACY_RECTIFICATION)

@@ -19,10 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.common import erasure, keys, outbox
+from services.common.audit import record_read
 from services.common.auth import Actor, actor, require_service, role
 from services.common.db import db_conn
 from services.common.envelope import Envelope, new_id
-from services.common.topics import DOCUMENTS_OBJECTS, OPS_AUDIT
+from services.common.topics import DOCUMENTS_OBJECTS
 
 from . import domain, ingest, objects, store
 from .bootstrap import service, settings
@@ -67,22 +68,7 @@ async def audit(
     conn: asyncpg.Connection, who: Actor, action: str, resource: str, subject: str
 ) -> None:
     """Who read which document of whom: ids only (contracts: ops.audit)."""
-    await outbox.record(
-        conn,
-        OPS_AUDIT,
-        Envelope(
-            type="audit.read",
-            source="documents",
-            subject=subject,
-            data={
-                "actor": who.user_id,
-                "role": who.role,
-                "action": action,
-                "resource": resource,
-                "subject": subject,
-            },
-        ),
-    )
+    await record_read(conn, "documents", who.user_id, who.role, action, resource, subject)
 
 
 async def subject_key_or_gone(conn: asyncpg.Connection, subject: str, fresh: bool = False) -> bytes:

@@ -4,7 +4,7 @@ import asyncio
 import logging
 import re
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 import asyncpg
 import httpx
@@ -12,13 +12,13 @@ from minio.error import S3Error
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.common import erasure, keys, outbox
+from services.common.access import answer as access_answer
 from services.common.consumer import Poison
 from services.common.envelope import Envelope
 from services.common.topics import (
     DOCUMENTS_OBJECTS,
     INTAKE_REGISTRATIONS,
     PRIVACY_ACCESS,
-    PRIVACY_ACCESS_SLICES,
     PRIVACY_ERASURE,
 )
 
@@ -199,38 +199,15 @@ async def access_requested(event: Envelope, conn: asyncpg.Connection) -> None:
     if ".." in command.export_prefix:
         raise Poison("the export prefix may not climb")
     assert event.subject
-    data = {"request_id": command.request_id, "service": "documents", "files": []}
-    sealed: str | None = None
-    rows = await store.list_for_subject(conn, event.subject)
     if await erasure.is_erased(conn, event.subject):
-        data["erased"] = True
-    elif rows:
-        try:
-            subject_key = await service.keys.get(event.subject)
-        except keys.KeyShredded:
-            data["erased"] = True  # the key is gone: nothing of this person can be read
-        else:
-            slice_, files = await _export(rows, subject_key, command)
-            data["files"] = files
-            sealed = keys.seal(subject_key, {"slice": slice_}, event.subject)
-    else:
-        try:
-            subject_key = await service.keys.get(event.subject)
-            sealed = keys.seal(subject_key, {"slice": {"documents": []}}, event.subject)
-        except keys.KeyShredded:
-            pass  # never known here: an empty, unsealed answer
-    await outbox.record(
-        conn,
-        PRIVACY_ACCESS_SLICES,
-        Envelope(
-            type="access.slice",
-            source="documents",
-            subject=event.subject,
-            correlation_id=event.correlation_id,
-            data=data,
-            sealed=sealed,
-        ),
-    )
+        await access_answer(conn, "documents", event, service.keys, None)
+        return
+    rows = await store.list_for_subject(conn, event.subject)
+    found: dict[str, Any] = {"documents": []}
+    files: list[str] = []
+    if rows:  # no key (shredded a moment ago): retried until the erasure has run here
+        found, files = await _export(rows, await service.keys.get(event.subject), command)
+    await access_answer(conn, "documents", event, service.keys, found, files)
 
 
 async def _export(

@@ -12,9 +12,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
-from services.common import outbox
-from services.common.envelope import Envelope
-from services.common.topics import OPS_AUDIT
+from services.common import audit
 
 from . import domain
 from .bootstrap import GatewaySettings, service
@@ -74,20 +72,8 @@ def client_address(request: Request) -> dict[str, str]:
 
 async def record_read(who: Session, path: str, subject: str | None, action: str = "read") -> None:
     """An ops.audit event: who read what of whom; ids only, through the outbox."""
-    event = Envelope(
-        type="audit.read",
-        source="gateway",
-        subject=subject,
-        data={
-            "actor": who.user_id,
-            "role": who.role,
-            "action": action,
-            "resource": path,
-            "subject": subject,
-        },
-    )
     async with service.pool.acquire() as conn, conn.transaction():
-        await outbox.record(conn, OPS_AUDIT, event)
+        await audit.record_read(conn, "gateway", who.user_id, who.role, action, path, subject)
 
 
 def _unavailable(name: str, exc: Exception) -> JSONResponse:

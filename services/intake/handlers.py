@@ -7,13 +7,13 @@ from typing import Any
 
 import asyncpg
 
-from services.common import erasure, keys, outbox
+from services.common import erasure
+from services.common.access import answer as access_answer
 from services.common.envelope import Envelope
 from services.common.topics import (
     CANDIDATES_PROFILES,
     DOCUMENTS_OBJECTS,
     PRIVACY_ACCESS,
-    PRIVACY_ACCESS_SLICES,
     PRIVACY_ERASURE,
 )
 
@@ -105,43 +105,19 @@ def slice_of(rows: list[asyncpg.Record], files: dict[str, list[asyncpg.Record]])
 async def access(event: Envelope, conn: asyncpg.Connection) -> None:
     """Intake's slice: registrations still in progress (usually none), and their files."""
     assert event.subject
-    data: dict[str, Any] = {"request_id": event.data["request_id"], "service": "intake"}
-    sealed = None
     if await erasure.is_erased(conn, event.subject):
-        data |= {"files": [], "erased": True}
-    else:
-        rows = await store.registrations_of(conn, event.subject)
-        files = {str(r["id"]): await store.files_of(conn, str(r["id"])) for r in rows}
-        written = []
-        bucket, prefix = event.data.get("export_bucket"), event.data.get("export_prefix")
-        for reg in rows:
-            for f in files[str(reg["id"])]:
-                if bucket and prefix:
-                    data_bytes = await staging.get(
-                        service.s3, f["object_name"], bytes(reg["file_key"])
-                    )
-                    name = f"{prefix.rstrip('/')}/files/intake/{f['file_id']}"
-                    await staging.put_plain(service.s3, bucket, name, data_bytes, f["content_type"])
-                    written.append(name)
-        data["files"] = written
-        if rows:  # a registration in review may not have a subject key yet
-            key = await service.keys.get_or_create(event.subject)
-            sealed = keys.seal(key, {"slice": slice_of(rows, files)}, event.subject)
-        else:
-            try:
-                key = await service.keys.get(event.subject)
-                sealed = keys.seal(key, {"slice": {}}, event.subject)
-            except keys.KeyShredded:  # no key: nothing was ever held for this subject
-                data["empty"] = True
-    await outbox.record(
-        conn,
-        PRIVACY_ACCESS_SLICES,
-        Envelope(
-            type="access.slice",
-            source="intake",
-            subject=event.subject,
-            correlation_id=event.correlation_id,
-            data=data,
-            sealed=sealed,
-        ),
-    )
+        await access_answer(conn, "intake", event, service.keys, None)
+        return
+    rows = await store.registrations_of(conn, event.subject)
+    files = {str(r["id"]): await store.files_of(conn, str(r["id"])) for r in rows}
+    written = []
+    bucket, prefix = event.data.get("export_bucket"), event.data.get("export_prefix")
+    for reg in rows:
+        for f in files[str(reg["id"])]:
+            if bucket and prefix:
+                data_bytes = await staging.get(service.s3, f["object_name"], bytes(reg["file_key"]))
+                name = f"{prefix.rstrip('/')}/files/intake/{f['file_id']}"
+                await staging.put_plain(service.s3, bucket, name, data_bytes, f["content_type"])
+                written.append(name)
+    found = slice_of(rows, files) if rows else {}
+    await access_answer(conn, "intake", event, service.keys, found, written)
