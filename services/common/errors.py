@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -28,3 +29,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def on_invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         return invalid(field_errors(exc.errors()))
+
+    @app.exception_handler(asyncpg.DataError)
+    async def on_unstorable(_: Request, exc: asyncpg.DataError) -> JSONResponse:
+        # Input the schema let through but PostgreSQL refuses (a NUL character, a lone
+        # surrogate, a number out of range): the transaction rolled back, nothing was stored.
+        return invalid(
+            [{"field": "request", "message": "a value cannot be stored: " + type(exc).__name__}],
+            detail="the request holds a value that cannot be stored",
+        )
