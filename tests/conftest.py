@@ -45,6 +45,10 @@ def platform(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Ite
         extra_env={
             "CONSUMER_BACKOFF_SECONDS": "0.05",
             "OUTBOX_POLL_SECONDS": "0.2",
+            # Fast heartbeats and a quick watchdog, so alert tests need not wait a minute.
+            "HEARTBEAT_SECONDS": "1",
+            "WATCHDOG_SECONDS": "1",
+            "WATCHDOG_SILENT_SECONDS": "8",
         },
     )
     plat.start()

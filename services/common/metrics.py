@@ -11,3 +11,15 @@ DEAD_LETTERS = Counter("dead_letters_total", "Events sent to a dead-letter topic
 OUTBOX_PUBLISHED = Counter("outbox_published_total", "Events published from the outbox", ["topic"])
 OUTBOX_BACKLOG = Gauge("outbox_backlog", "Unsent events in the outbox")
 CONSUMER_LAG = Gauge("consumer_lag", "Messages behind the high-watermark", ["topic", "partition"])
+
+
+def dead_letters_sent() -> int:
+    """How many messages this process has dead-lettered since it started."""
+    return int(
+        sum(
+            sample.value
+            for metric in DEAD_LETTERS.collect()
+            for sample in metric.samples
+            if sample.name == "dead_letters_total"
+        )
+    )

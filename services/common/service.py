@@ -4,8 +4,10 @@ health and metrics, all tied to the FastAPI app's lifespan."""
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -24,13 +26,20 @@ from .consumer import Handler, Offsets, Subscription, consume
 from .envelope import Envelope
 from .keys import KeyClient
 from .logs import setup_logging
-from .metrics import CONSUMER_LAG, HTTP_LATENCY, HTTP_REQUESTS, OUTBOX_BACKLOG
+from .metrics import (
+    CONSUMER_LAG,
+    HTTP_LATENCY,
+    HTTP_REQUESTS,
+    OUTBOX_BACKLOG,
+    dead_letters_sent,
+)
 from .settings import Settings
 from .storage import make_client
 from .topics import OPS_HEALTH, Topic, ensure_topics
 
 log = logging.getLogger(__name__)
 VERSION = version("talent-platform")
+INSTANCE = f"{socket.gethostname()}:{os.getpid()}"
 
 
 async def _raw_body(msg: KafkaMessage) -> bytes:
@@ -68,6 +77,7 @@ class Service:
         self.keys = KeyClient(self.settings.privacy_url, self.settings.service_token)
         self.started_at = time.time()
         self._on_start: list[Callable[[], object]] = []
+        self._background: list[Callable[[], Awaitable[None]]] = []
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -83,6 +93,11 @@ class Service:
     def on_start(self, fn: Callable[[], object]) -> Callable[[], object]:
         """Run `fn` (sync or async) once the pool exists, before consumers start."""
         self._on_start.append(fn)
+        return fn
+
+    def background(self, fn: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        """Run `fn()` (a loop) while the service runs, after the broker; cancelled at shutdown."""
+        self._background.append(fn)
         return fn
 
     def consumer(
@@ -165,10 +180,12 @@ class Service:
                     source=self.name,
                     data={
                         "service": self.name,
+                        "instance": INSTANCE,
                         "version": VERSION,
                         "uptime_seconds": round(time.time() - self.started_at),
                         "consumer_lag": await self.consumer_lag(),
                         "outbox_backlog": backlog,
+                        "dead_letters": dead_letters_sent(),
                     },
                 )
                 await self.broker.publish(beat.to_bytes(), OPS_HEALTH.name, key=self.name.encode())
@@ -215,11 +232,12 @@ class Service:
         )
         beat = asyncio.create_task(self.heartbeat())
         committer = asyncio.create_task(self.keep_committing())
+        loops = [asyncio.create_task(fn()) for fn in self._background]
         log.info("service started", extra={"consumers": [s.topic.name for s in self.subscriptions]})
         try:
             yield
         finally:
-            for task in (relay, beat, committer):
+            for task in (*loops, relay, beat, committer):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

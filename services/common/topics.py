@@ -44,7 +44,8 @@ PRIVACY_RECTIFICATION_DONE = Topic(
     "privacy.rectification.done", ("candidates", "crm"), ("privacy",)
 )
 OPS_AUDIT = Topic("ops.audit", ("gateway", "candidates", "documents", "privacy"), ("gateway",))
-OPS_HEALTH = Topic("ops.health", (*DATA_SERVICES, "privacy", "gateway"), (), partitions=1)
+# The gateway watches the heartbeats and raises ops.alerts (silent service, backlog, lag).
+OPS_HEALTH = Topic("ops.health", (*DATA_SERVICES, "privacy", "gateway"), ("gateway",), partitions=1)
 # Operators' decisions on dead letters (replayed, discarded): the dead-letter topics are immutable.
 OPS_DEADLETTERS = Topic("ops.deadletters", ("ops",), (), partitions=1)
 OPS_ALERTS = Topic("ops.alerts", ("privacy", "gateway"), (), partitions=1)

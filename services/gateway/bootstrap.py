@@ -13,6 +13,11 @@ class GatewaySettings(Settings):
     upstream_timeout_seconds: float = 30.0
     max_upload_bytes: int = 40 * 1024 * 1024  # a registration with CV and photo fits easily
     gateway_admin_password: str = ""  # first admin's password for `ensure-admin`, if given
+    # The watchdog over the services' heartbeats (services/gateway/watchdog.py).
+    watchdog_seconds: float = 10.0
+    watchdog_silent_seconds: float = 60.0  # six missed heartbeats
+    watchdog_backlog_limit: int = 500
+    watchdog_lag_limit: int = 1000
 
 
 settings = GatewaySettings()

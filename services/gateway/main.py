@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi.staticfiles import StaticFiles
 
-from . import access, api, handlers, pages  # noqa: F401  (handlers register their consumers)
+from . import access, api, handlers, pages, watchdog  # noqa: F401  (consumers register on import)
 from .bootstrap import service, settings
 
 app = service.create_app(

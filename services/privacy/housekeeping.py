@@ -5,7 +5,6 @@ One instance does a round at a time (advisory lock), so several instances can ru
 """
 
 import asyncio
-import contextlib
 import logging
 from datetime import date
 
@@ -91,19 +90,3 @@ async def loop() -> None:
             raise
         except Exception:
             log.exception("housekeeping round failed")
-
-
-_task: asyncio.Task[None] | None = None
-
-
-async def start() -> None:
-    global _task
-    await exports.ensure_export_bucket()
-    _task = asyncio.create_task(loop())
-
-
-async def stop() -> None:
-    if _task is not None:
-        _task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await _task

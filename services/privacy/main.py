@@ -1,13 +1,16 @@
 """`uvicorn services.privacy.main:app`"""
 
-from . import api, handlers, housekeeping, registers, selfservice  # noqa: F401  (handlers register)
+from . import api, exports, handlers, housekeeping, registers, selfservice  # noqa: F401
 from .bootstrap import service
 
 
 @service.on_start
 async def prepare() -> None:
     await registers.seed_statements(service.pool)
-    await housekeeping.start()
+    await exports.ensure_export_bucket()
+
+
+service.background(housekeeping.loop)  # deadlines, re-sends, expired exports
 
 
 app = service.create_app(
