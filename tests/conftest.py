@@ -15,8 +15,13 @@ from devstack.services import Platform, free_service_ports
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked `last` (the bus privacy scan) run after everything else has run."""
-    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+    """Tests marked `late` (the fuzzer, which leaves odd data behind) run after the others,
+    and those marked `last` (the bus privacy scan) after everything else has run."""
+
+    def phase(item: pytest.Item) -> int:
+        return 2 if item.get_closest_marker("last") else 1 if item.get_closest_marker("late") else 0
+
+    items.sort(key=phase)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from devstack.services import SERVICES
 FUZZED = [name for name in SERVICES if name != "gateway"]  # the gateway only forwards
 
 
+@pytest.mark.late  # as an admin it publishes odd statements, processors, ... for everyone
 @pytest.mark.parametrize("service", FUZZED)
 def test_no_input_makes_a_service_answer_with_a_server_error(service, platform):
     base_url = platform.url(service)
