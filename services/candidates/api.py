@@ -31,7 +31,7 @@ from services.common.topics import CANDIDATES_PROFILES
 from . import domain, store
 
 router = APIRouter()
-internal = APIRouter(prefix="/internal/candidates", dependencies=[Depends(require_service)])
+internal = APIRouter(prefix="/internal", dependencies=[Depends(require_service)])
 
 Recruiter = Annotated[Actor, Depends(role("recruiter", "admin"))]
 Conn = Annotated[asyncpg.Connection, Depends(db_conn)]
@@ -418,7 +418,7 @@ class LookupIn(BaseModel):
         return self
 
 
-@internal.post("/lookup")
+@internal.post("/candidates/lookup")
 async def lookup(body: LookupIn, conn: Conn) -> dict[str, str]:
     found = await store.find_by_hash(conn, body.email_hash, body.phone_hash)
     if found is None:
@@ -426,7 +426,26 @@ async def lookup(body: LookupIn, conn: Conn) -> dict[str, str]:
     return {"candidate_id": found}
 
 
-@internal.get("/{candidate_id}/consent/{assignment_id}")
+class ScanIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email_hash: Hash | None = None
+    phone_hash: Hash | None = None
+    subject: Annotated[str, StringConstraints(max_length=64)] | None = None
+
+    @model_validator(mode="after")
+    def one_given(self) -> "ScanIn":
+        if not (self.email_hash or self.phone_hash or self.subject):
+            raise ValueError("give a subject, an email_hash or a phone_hash")
+        return self
+
+
+@internal.post("/scan")
+async def scan(body: ScanIn, conn: Conn) -> dict[str, Any]:
+    """The erasure verification scan: what of this person is still here (tombstones aside)."""
+    return {"hits": await store.scan(conn, body.subject, body.email_hash, body.phone_hash)}
+
+
+@internal.get("/candidates/{candidate_id}/consent/{assignment_id}")
 async def consent(
     candidate_id: CandidateId, assignment_id: AssignmentId, conn: Conn
 ) -> dict[str, Any]:

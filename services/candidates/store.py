@@ -367,3 +367,25 @@ async def delete_subject(conn: asyncpg.Connection, candidate_id: str) -> dict[st
     ):
         counts[what] = int((await conn.execute(sql, candidate_id)).split()[-1])
     return counts
+
+
+async def scan(
+    conn: asyncpg.Connection, subject: str | None, email_hash: str | None, phone_hash: str | None
+) -> list[dict[str, Any]]:
+    """Where anything of a person is still held: by candidate id or keyed hash, per table."""
+    rows = await conn.fetch(
+        "SELECT 'candidates' AS where, count(*) FROM candidates WHERE id = $1"
+        " OR email_hash = $2 OR phone_hash = $3"
+        " UNION ALL SELECT 'candidate_search', count(*) FROM candidate_search"
+        "  WHERE candidate_id = $1"
+        " UNION ALL SELECT 'cv_texts', count(*) FROM cv_texts WHERE candidate_id = $1"
+        " UNION ALL SELECT 'notes', count(*) FROM notes WHERE candidate_id = $1"
+        " UNION ALL SELECT 'placements', count(*) FROM placements WHERE candidate_id = $1"
+        " UNION ALL SELECT 'placement_checks', count(*) FROM placement_checks"
+        "  WHERE candidate_id = $1"
+        " UNION ALL SELECT 'client_exports', count(*) FROM client_exports WHERE candidate_id = $1",
+        subject,
+        email_hash,
+        phone_hash,
+    )
+    return [{"where": r["where"], "count": r["count"]} for r in rows if r["count"]]

@@ -98,6 +98,8 @@ async def test_registered_candidate_is_found_opened_and_forgotten_with_proof(pla
         )
         assert scan.status_code == 200, scan.text
         assert scan.json()["hits"] == []
+        # Every service's database, every bucket and every topic was searched, none skipped.
+        assert scan.json()["clean"] is True, scan.json()
 
         # Erased: the profile is gone (410), and search no longer lists the person.
         assert (await recruiter.get(f"/api/candidates/{candidate_id}")).status_code == 410
