@@ -26,6 +26,7 @@ from services.common.auth import Actor, require_service, role
 from services.common.db import db_conn
 from services.common.envelope import Envelope, new_id
 from services.common.errors import field_errors, invalid
+from services.common.scan import ScanRequest
 from services.common.topics import CANDIDATES_PROFILES
 
 from . import domain, store
@@ -426,21 +427,8 @@ async def lookup(body: LookupIn, conn: Conn) -> dict[str, str]:
     return {"candidate_id": found}
 
 
-class ScanIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    email_hash: Hash | None = None
-    phone_hash: Hash | None = None
-    subject: Annotated[str, StringConstraints(max_length=64)] | None = None
-
-    @model_validator(mode="after")
-    def one_given(self) -> "ScanIn":
-        if not (self.email_hash or self.phone_hash or self.subject):
-            raise ValueError("give a subject, an email_hash or a phone_hash")
-        return self
-
-
 @internal.post("/scan")
-async def scan(body: ScanIn, conn: Conn) -> dict[str, Any]:
+async def scan(body: ScanRequest, conn: Conn) -> dict[str, Any]:
     """The erasure verification scan: what of this person is still here (tombstones aside)."""
     return {"hits": await store.scan(conn, body.subject, body.email_hash, body.phone_hash)}
 

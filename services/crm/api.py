@@ -22,6 +22,7 @@ from services.common import erasure, keys, outbox
 from services.common.auth import Actor, require_service, role
 from services.common.db import db_conn
 from services.common.envelope import Envelope, new_id
+from services.common.scan import ScanRequest
 from services.common.topics import CRM_RELATIONS
 
 from . import consent, domain, store
@@ -814,12 +815,6 @@ class LookupIn(BaseModel):
 SubjectId = Annotated[str, StringConstraints(max_length=64), AfterValidator(_storable)]
 
 
-class ScanIn(BaseModel):
-    email_hash: Hash | None = None
-    phone_hash: Hash | None = None
-    subject: SubjectId | None = None
-
-
 @internal.post("/contacts/lookup")
 async def lookup_contact(
     body: LookupIn, conn: asyncpg.Connection = Depends(db_conn)
@@ -846,8 +841,6 @@ async def assignment_summary(
 
 
 @internal.post("/scan")
-async def scan(body: ScanIn, conn: asyncpg.Connection = Depends(db_conn)) -> dict[str, Any]:
+async def scan(body: ScanRequest, conn: asyncpg.Connection = Depends(db_conn)) -> dict[str, Any]:
     """The erasure verification scan: what of this person is still here (tombstones aside)."""
-    if not (body.email_hash or body.phone_hash or body.subject):
-        raise invalid("subject", "give a subject, an email_hash or a phone_hash")
     return {"hits": await store.scan(conn, body.subject, body.email_hash, body.phone_hash)}

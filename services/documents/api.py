@@ -15,7 +15,7 @@ import urllib3
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 from minio.error import S3Error
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.common import erasure, keys, outbox
@@ -23,6 +23,7 @@ from services.common.audit import record_read
 from services.common.auth import Actor, actor, require_service, role
 from services.common.db import db_conn
 from services.common.envelope import Envelope, new_id
+from services.common.scan import ScanRequest
 from services.common.topics import DOCUMENTS_OBJECTS
 
 from . import domain, ingest, objects, store
@@ -246,15 +247,8 @@ async def delete_document(
         )
 
 
-class ScanIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    email_hash: str | None = Field(default=None, max_length=128)
-    phone_hash: str | None = Field(default=None, max_length=128)
-    subject: str | None = Field(default=None, max_length=64)
-
-
 @internal.post("/scan")
-async def scan(body: ScanIn, conn: asyncpg.Connection = Depends(db_conn)) -> dict[str, Any]:
+async def scan(body: ScanRequest, conn: asyncpg.Connection = Depends(db_conn)) -> dict[str, Any]:
     """Erasure verification (contracts): what this database still holds of the subject.
     Documents keeps no email or phone hashes; its objects are scanned by privacy itself."""
     hits = []

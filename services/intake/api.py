@@ -27,6 +27,7 @@ from services.common.auth import Actor, require_service, role
 from services.common.db import db_conn
 from services.common.envelope import Envelope, new_id, utcnow
 from services.common.errors import field_errors, invalid
+from services.common.scan import ScanRequest
 from services.common.topics import INTAKE_REGISTRATIONS
 
 from . import domain, staging, store, workers
@@ -704,15 +705,8 @@ async def lookup_registration(
     return {"subject": row["subject"]}
 
 
-class ScanIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    email_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-    phone_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-    subject: str | None = Field(default=None, max_length=64)
-
-
 @internal.post("/scan")
-async def scan(body: ScanIn, conn: asyncpg.Connection = Depends(db_conn)) -> dict[str, Any]:
+async def scan(body: ScanRequest, conn: asyncpg.Connection = Depends(db_conn)) -> dict[str, Any]:
     """privacy's erasure verification: where intake still holds something of this person."""
     counts = await store.scan(conn, body.subject, body.email_hash, body.phone_hash)
     if body.email_hash:  # a notice waiting to go out holds the address itself, few rows
