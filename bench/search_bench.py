@@ -23,6 +23,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from bench.stats import pct
 from services.candidates import domain
 from services.common.envelope import new_id
 
@@ -269,14 +270,6 @@ async def load_candidates(
     return ids
 
 
-def _pct(values: list[float], p: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return round(ordered[k] * 1000, 1)
-
-
 async def measure(
     url: str, headers: dict[str, str], rounds: int = 20, queries: list[dict[str, Any]] = QUERIES
 ) -> dict[str, Any]:
@@ -297,13 +290,13 @@ async def measure(
                 total = resp.json()["total"]
             every += times
             per_query.append(
-                {"body": body, "total": total, "p50_ms": _pct(times, 50), "p95_ms": _pct(times, 95)}
+                {"body": body, "total": total, "p50_ms": pct(times, 50), "p95_ms": pct(times, 95)}
             )
     return {
         "requests": len(every),
-        "p50_ms": _pct(every, 50),
-        "p95_ms": _pct(every, 95),
-        "max_ms": _pct(every, 100),
+        "p50_ms": pct(every, 50),
+        "p95_ms": pct(every, 95),
+        "max_ms": pct(every, 100),
         "queries": per_query,
     }
 
