@@ -10,7 +10,7 @@ import asyncpg
 from faststream.kafka import KafkaBroker
 
 from .envelope import Envelope
-from .metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
+from .metrics import OUTBOX_PUBLISHED
 from .topics import Topic
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,6 @@ async def run_relay(pool: asyncpg.Pool, broker: KafkaBroker, poll_seconds: float
             try:
                 while await publish_pending(pool, broker) == BATCH:
                     pass
-                OUTBOX_BACKLOG.set(await backlog(pool))
                 rounds += 1
                 if rounds % 1000 == 0:  # sent rows are kept a day for inspection
                     await pool.execute(
