@@ -53,10 +53,9 @@ def derive(key: bytes, purpose: str) -> bytes:
 class KeyClient:
     """Fetches subject keys from the privacy service; caches them briefly in memory."""
 
-    def __init__(self, privacy_url: str, service_token: str, ttl: float = 30.0) -> None:
-        self._http = httpx.AsyncClient(
-            base_url=privacy_url, headers={"X-Service-Token": service_token}, timeout=10.0
-        )
+    def __init__(self, http: httpx.AsyncClient, privacy_url: str, ttl: float = 30.0) -> None:
+        self._http = http  # the service's internal client, carrying its service token
+        self._url = privacy_url.rstrip("/")
         self._ttl = ttl
         self._cache: dict[str, tuple[float, bytes]] = {}
 
@@ -65,9 +64,9 @@ class KeyClient:
         if cached and cached[0] > time.monotonic():
             return cached[1]
         if create:
-            resp = await self._http.post(f"/internal/keys/{subject}")
+            resp = await self._http.post(f"{self._url}/internal/keys/{subject}")
         else:
-            resp = await self._http.get(f"/internal/keys/{subject}")
+            resp = await self._http.get(f"{self._url}/internal/keys/{subject}")
         if resp.status_code in (404, 410):
             raise KeyShredded(subject)
         resp.raise_for_status()
@@ -84,9 +83,6 @@ class KeyClient:
 
     def forget(self, subject: str) -> None:
         self._cache.pop(subject, None)
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
 
 def normalise(kind: str, value: str) -> str:

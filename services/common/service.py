@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-from fastapi import APIRouter, FastAPI, Request, Response
+import httpx
+from fastapi import APIRouter, FastAPI, Response
 from fastapi.responses import JSONResponse
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
@@ -26,13 +27,7 @@ from .consumer import Handler, Offsets, Subscription, consume
 from .envelope import Envelope
 from .keys import KeyClient
 from .logs import setup_logging
-from .metrics import (
-    CONSUMER_LAG,
-    HTTP_LATENCY,
-    HTTP_REQUESTS,
-    OUTBOX_BACKLOG,
-    dead_letters_sent,
-)
+from .metrics import CONSUMER_LAG, OUTBOX_BACKLOG, MeasureRequests, dead_letters_sent
 from .settings import Settings
 from .storage import make_client
 from .topics import OPS_HEALTH, Topic, ensure_topics
@@ -68,13 +63,19 @@ class Service:
             client_id=name,
             request_timeout_ms=15_000,
             logger=logging.getLogger("faststream"),  # through our JSON formatter
+            log_level=logging.DEBUG,  # "Received"/"Processed" per message: not at INFO
         )
-        self.subscriptions: list[Subscription] = []
-        self._kafka_subscribers: dict[str, Any] = {}
-        self._offsets: dict[str, Offsets] = {}
+        self.subscriptions: dict[str, Subscription] = {}  # by topic name
+        self._kafka_subscriber: Any = None
+        self._offsets = Offsets()
         self._pool: asyncpg.Pool | None = None
         self._s3: Minio | None = None
-        self.keys = KeyClient(self.settings.privacy_url, self.settings.service_token)
+        # One pooled client for every call to another service's internal API: a client per
+        # call costs a TLS context (tens of ms of CPU) and a new connection each time.
+        self.http = httpx.AsyncClient(
+            headers={"X-Service-Token": self.settings.service_token}, timeout=10.0
+        )
+        self.keys = KeyClient(self.http, self.settings.privacy_url)
         self.started_at = time.time()
         self._on_start: list[Callable[[], object]] = []
         self._background: list[Callable[[], Awaitable[None]]] = []
@@ -108,59 +109,62 @@ class Service:
             raise ValueError(f"{self.name} is not a consumer of {topic.name} in the catalogue")
 
         def register(handler: Handler) -> Handler:
-            sub = Subscription(topic, self.name, handler, after_erasure)
-            self.subscriptions.append(sub)
-            offsets = self._offsets[topic.name] = Offsets()
-
-            async def on_message(body: bytes, msg: KafkaMessage) -> None:
-                await consume(
-                    self.pool,
-                    self.broker,
-                    sub,
-                    msg,
-                    offsets,
-                    self.settings.consumer_max_attempts,
-                    self.settings.consumer_backoff_seconds,
-                )
-
-            on_message.__name__ = f"{self.name}_{handler.__name__}"
-            self._kafka_subscribers[topic.name] = self.broker.subscriber(
-                topic.name,
-                group_id=self.name,
-                auto_offset_reset="earliest",  # new groups start at the beginning (STACK.md)
-                ack_policy=AckPolicy.MANUAL,
-                decoder=_raw_body,
-                session_timeout_ms=6_000,
-                heartbeat_interval_ms=1_000,
-                # The local broker answers a fetch only at its deadline: keep that short.
-                fetch_max_wait_ms=self.settings.fetch_max_wait_ms,
-            )(on_message)
+            if topic.name in self.subscriptions:
+                raise ValueError(f"{self.name} already has a handler for {topic.name}")
+            self.subscriptions[topic.name] = Subscription(topic, self.name, handler, after_erasure)
             return handler
 
         return register
 
+    def _subscribe(self) -> None:
+        """ONE Kafka consumer for all of this service's topics: every consumer polls the broker
+        (and the local broker polls its object store) even when idle, and every consumer in a
+        group costs a rebalance at start. Messages are handled one at a time, in order."""
+        if not self.subscriptions or self._kafka_subscriber is not None:
+            return
+
+        async def on_message(body: bytes, msg: KafkaMessage) -> None:
+            await consume(
+                self.pool,
+                self.broker,
+                self.subscriptions[msg.raw_message.topic],
+                msg,
+                self._offsets,
+                self.settings.consumer_max_attempts,
+                self.settings.consumer_backoff_seconds,
+            )
+
+        on_message.__name__ = f"{self.name}_consumer"
+        self._kafka_subscriber = self.broker.subscriber(
+            *self.subscriptions,
+            group_id=self.name,
+            auto_offset_reset="earliest",  # new groups start at the beginning (STACK.md)
+            ack_policy=AckPolicy.MANUAL,
+            decoder=_raw_body,
+            session_timeout_ms=6_000,
+            heartbeat_interval_ms=1_000,
+            # The local broker answers a fetch only at its deadline: keep that short.
+            fetch_max_wait_ms=self.settings.fetch_max_wait_ms,
+        )(on_message)
+
     async def consumer_lag(self) -> dict[str, int]:
         """Messages behind the high-watermark, per consumed topic (from fetch responses, which
         the local broker reports correctly, unlike end_offsets)."""
-        lag: dict[str, int] = {}
-        for topic, sub in self._kafka_subscribers.items():
-            consumer = getattr(sub, "consumer", None)
-            if consumer is None:
+        lag = dict.fromkeys(self.subscriptions, 0)
+        consumer = getattr(self._kafka_subscriber, "consumer", None)
+        if consumer is None:
+            return lag
+        for tp in consumer.assignment():
+            high = consumer.highwater(tp)
+            if high is None:
                 continue
-            total = 0
-            for tp in consumer.assignment():
-                high = consumer.highwater(tp)
-                if high is None:
-                    continue
-                behind = max(0, high - await consumer.position(tp))
-                CONSUMER_LAG.labels(topic, str(tp.partition)).set(behind)
-                total += behind
-            lag[topic] = total
+            behind = max(0, high - await consumer.position(tp))
+            CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(behind)
+            lag[tp.topic] = lag.get(tp.topic, 0) + behind
         return lag
 
     async def commit_offsets(self) -> None:
-        for topic, offsets in self._offsets.items():
-            await offsets.commit(getattr(self._kafka_subscribers[topic], "consumer", None))
+        await self._offsets.commit(getattr(self._kafka_subscriber, "consumer", None))
 
     async def keep_committing(self) -> None:
         """Commit handled offsets a few times a second (one broker round trip per batch)."""
@@ -226,6 +230,7 @@ class Service:
             if asyncio.iscoroutine(result):
                 await result
         await ensure_topics(self.settings.kafka_bootstrap_servers, self.settings.topic_replication)
+        self._subscribe()
         await self.broker.start()
         relay = asyncio.create_task(
             outbox.run_relay(self.pool, self.broker, self.settings.outbox_poll_seconds)
@@ -233,7 +238,7 @@ class Service:
         beat = asyncio.create_task(self.heartbeat())
         committer = asyncio.create_task(self.keep_committing())
         loops = [asyncio.create_task(fn()) for fn in self._background]
-        log.info("service started", extra={"consumers": [s.topic.name for s in self.subscriptions]})
+        log.info("service started", extra={"consumers": list(self.subscriptions)})
         try:
             yield
         finally:
@@ -244,7 +249,7 @@ class Service:
             with contextlib.suppress(Exception):  # best effort: the inbox absorbs redelivery
                 await self.commit_offsets()
             await self.broker.stop()
-            await self.keys.aclose()
+            await self.http.aclose()
             try:  # a connection still held by a cancelled task must not hang the shutdown
                 await asyncio.wait_for(self.pool.close(), timeout=10)
             except TimeoutError:
@@ -256,15 +261,7 @@ class Service:
         app.state.settings = self.settings
         errors.install(app)
 
-        @app.middleware("http")
-        async def measure(request: Request, call_next):  # type: ignore[no-untyped-def]
-            started = time.perf_counter()
-            response = await call_next(request)
-            route = request.scope.get("route")
-            path = getattr(route, "path", "unmatched")  # the template, never the raw URL
-            HTTP_REQUESTS.labels(request.method, path, response.status_code).inc()
-            HTTP_LATENCY.labels(request.method, path).observe(time.perf_counter() - started)
-            return response
+        app.add_middleware(MeasureRequests)
 
         @app.get("/healthz", include_in_schema=False)
         async def healthz() -> JSONResponse:

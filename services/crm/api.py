@@ -650,7 +650,10 @@ async def propose_candidate(
     if await erasure.is_erased(conn, candidate):
         raise HTTPException(status_code=409, detail="this candidate was erased")
     try:
-        answer = await consent.check(request.app.state.settings, body.candidate_id, assignment_id)
+        service = request.app.state.service
+        answer = await consent.check(
+            service.http, service.settings.candidates_url, body.candidate_id, assignment_id
+        )
     except consent.ConsentUnknown as exc:
         raise HTTPException(
             status_code=503, detail="consent could not be checked; try again shortly"

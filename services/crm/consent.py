@@ -6,8 +6,6 @@ from uuid import UUID
 
 import httpx
 
-from services.common.settings import Settings
-
 
 class ConsentUnknown(Exception):
     """The candidates service could not be asked; the proposal must wait, not pass."""
@@ -19,15 +17,16 @@ class Consent:
     checked_at: datetime | None
 
 
-async def check(settings: Settings, candidate_id: UUID, assignment_id: UUID) -> Consent:
+async def check(
+    http: httpx.AsyncClient, candidates_url: str, candidate_id: UUID, assignment_id: UUID
+) -> Consent:
     """Consent recorded by the candidates service for this candidate and this assignment.
 
     404 (no such candidate) and 410 (erased) mean: no consent.
     """
-    url = f"{settings.candidates_url}/internal/candidates/{candidate_id}/consent/{assignment_id}"
+    url = f"{candidates_url}/internal/candidates/{candidate_id}/consent/{assignment_id}"
     try:
-        async with httpx.AsyncClient(timeout=5.0) as client:
-            resp = await client.get(url, headers={"X-Service-Token": settings.service_token})
+        resp = await http.get(url, timeout=5.0)  # the service's client: carries its token
     except httpx.HTTPError as exc:
         raise ConsentUnknown(type(exc).__name__) from exc
     if resp.status_code in (404, 410):

@@ -16,7 +16,6 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from minio.error import S3Error
 from pydantic import BaseModel
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.common import erasure, keys, outbox
 from services.common.audit import record_read
@@ -267,30 +266,3 @@ async def storage_unavailable(_: Request, exc: Exception) -> JSONResponse:
 
 
 STORAGE_ERRORS = (S3Error, urllib3.exceptions.HTTPError)
-
-
-class BodyLimit:
-    """Refuses a request body above the largest upload before anything reads it, so a 50 MB
-    upload costs neither memory nor disk. Bodies without a declared length are refused too."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH"):
-            headers = dict(scope["headers"])
-            length = headers.get(b"content-length")
-            problem = None
-            if length is None and headers.get(b"transfer-encoding"):
-                problem = (411, "the request must declare its length")
-            elif length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-                problem = (413, f"the upload is larger than {self.max_bytes // domain.MB} MB")
-            if problem:
-                response = JSONResponse(
-                    {"detail": problem[1], "errors": [{"field": "file", "message": problem[1]}]},
-                    status_code=problem[0],
-                )
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)

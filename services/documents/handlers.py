@@ -7,7 +7,6 @@ import uuid
 from typing import Any, Literal
 
 import asyncpg
-import httpx
 from minio.error import S3Error
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -55,14 +54,8 @@ def _subject_uuid(event: Envelope) -> str | None:
 
 async def fetch_file(registration_id: str, file_id: str, limit: int) -> bytes:
     """The file's bytes from intake's internal route, never more than `limit` + 1 bytes."""
-    async with (
-        httpx.AsyncClient(
-            base_url=settings.intake_url,
-            headers={"X-Service-Token": settings.service_token},
-            timeout=30.0,
-        ) as http,
-        http.stream("GET", f"/internal/registrations/{registration_id}/files/{file_id}") as resp,
-    ):
+    url = f"{settings.intake_url}/internal/registrations/{registration_id}/files/{file_id}"
+    async with service.http.stream("GET", url, timeout=30.0) as resp:
         if resp.status_code == 404:
             raise Poison("intake does not have this file (any more)")
         resp.raise_for_status()

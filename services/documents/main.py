@@ -2,6 +2,8 @@
 
 import asyncio
 
+from services.common.errors import BodyLimit
+
 from . import api, handlers, objects  # noqa: F401  (handlers register their consumers on import)
 from .bootstrap import service, settings
 from .domain import MAX_DOCUMENT, MB
@@ -18,4 +20,9 @@ app = service.create_app([api.router, api.internal])
 # The largest file plus room for the multipart envelope and form fields.
 for error in api.STORAGE_ERRORS:
     app.add_exception_handler(error, api.storage_unavailable)
-app.add_middleware(api.BodyLimit, max_bytes=MAX_DOCUMENT + MB)
+app.add_middleware(
+    BodyLimit,
+    max_bytes=MAX_DOCUMENT + MB,
+    message=f"the upload is larger than {(MAX_DOCUMENT + MB) // MB} MB",
+    field="file",
+)

@@ -171,31 +171,14 @@ async def parse(
     return reg, uploads, errors + cv_errors + photo_errors
 
 
-_http: httpx.AsyncClient | None = None
-
-
-def http() -> httpx.AsyncClient:
-    """One pooled client for the reads a registration waits on (candidates, privacy)."""
-    global _http
-    if _http is None:
-        _http = httpx.AsyncClient(timeout=5.0, headers={"X-Service-Token": settings.service_token})
-    return _http
-
-
-async def close_http() -> None:
-    global _http
-    if _http is not None:
-        await _http.aclose()
-        _http = None
-
-
 async def lookup_candidate(email_hash: str) -> str | None:
     """The existing candidate with this email, if any. Candidates being unreachable counts as
     'new person' (a duplicate profile is merged later; a lost registration is not)."""
     try:
-        resp = await http().post(
+        resp = await service.http.post(
             f"{settings.candidates_url}/internal/candidates/lookup",
             json={"email_hash": email_hash},
+            timeout=5.0,
         )
         if resp.status_code == 200:
             candidate_id = resp.json().get("candidate_id")
@@ -211,9 +194,10 @@ async def is_suppressed(email_hash: str, phone_hash: str) -> bool:
     """Whether the person asked never to be approached again. A new explicit registration is
     allowed anyway and lifts that (privacy acts on the accepted event); unknown means no."""
     try:
-        resp = await http().post(
+        resp = await service.http.post(
             f"{settings.privacy_url}/internal/suppression/check",
             json={"email_hash": email_hash, "phone_hash": phone_hash},
+            timeout=5.0,
         )
         if resp.status_code == 200:
             return resp.json().get("suppressed") is True

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 from prometheus_client import Gauge
@@ -118,14 +117,3 @@ async def run(service: Service, poll_seconds: float = 5.0) -> None:
             log.warning("intake worker failed", extra={"error": type(exc).__name__})
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(_wake.wait(), timeout=poll_seconds)
-
-
-@contextlib.asynccontextmanager
-async def running(service: Service) -> AsyncIterator[None]:
-    task = asyncio.create_task(run(service))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -105,29 +105,27 @@ async def _services(
         "subject": subject,
     }
     answers: dict[str, str] = {}
-    headers = {"X-Service-Token": settings.service_token}
-    async with httpx.AsyncClient(timeout=20.0, headers=headers) as http:
-        for name in DATA_SERVICES:
-            url = getattr(settings, f"{name}_url") + "/internal/scan"
-            try:
-                resp = await http.post(url, json=body)
-            except httpx.HTTPError:
-                answers[name] = "unreachable"
-                not_checked.append(f"database:{name}")
-                continue
-            if resp.status_code != 200:
-                answers[name] = f"no scan ({resp.status_code})"
-                not_checked.append(f"database:{name}")
-                continue
-            answers[name] = "scanned"
-            for hit in resp.json().get("hits", []):
-                hits.append(
-                    {
-                        "where": f"database:{name}:{hit.get('where', '?')}",
-                        "what": "record",
-                        "count": int(hit.get("count", 1)),
-                    }
-                )
+    for name in DATA_SERVICES:
+        url = getattr(settings, f"{name}_url") + "/internal/scan"
+        try:
+            resp = await service.http.post(url, json=body, timeout=20.0)
+        except httpx.HTTPError:
+            answers[name] = "unreachable"
+            not_checked.append(f"database:{name}")
+            continue
+        if resp.status_code != 200:
+            answers[name] = f"no scan ({resp.status_code})"
+            not_checked.append(f"database:{name}")
+            continue
+        answers[name] = "scanned"
+        for hit in resp.json().get("hits", []):
+            hits.append(
+                {
+                    "where": f"database:{name}:{hit.get('where', '?')}",
+                    "what": "record",
+                    "count": int(hit.get("count", 1)),
+                }
+            )
     return answers
 
 

@@ -2,7 +2,7 @@
 
 import httpx
 
-from .bootstrap import settings
+from .bootstrap import service, settings
 
 # Asked in this order: a person who is both is handled as the candidate first.
 LOOKUPS = (
@@ -17,19 +17,19 @@ class LookupUnavailable(Exception):
 
 async def resolve(email_hash: str) -> tuple[str, str] | None:
     """(kind, subject id) of the person with this email, or None when nobody holds it."""
-    headers = {"X-Service-Token": settings.service_token}
-    async with httpx.AsyncClient(timeout=5.0, headers=headers) as http:
-        for kind, url_setting, path, field in LOOKUPS:
-            base = getattr(settings, url_setting)
-            try:
-                resp = await http.post(base + path, json={"email_hash": email_hash})
-            except httpx.HTTPError as exc:
-                raise LookupUnavailable(kind) from exc
-            if resp.status_code == 404:
-                continue
-            if resp.status_code != 200:
-                raise LookupUnavailable(kind)
-            subject = resp.json().get(field)
-            if subject:
-                return kind, str(subject)
+    for kind, url_setting, path, field in LOOKUPS:
+        base = getattr(settings, url_setting)
+        try:
+            resp = await service.http.post(
+                base + path, json={"email_hash": email_hash}, timeout=5.0
+            )
+        except httpx.HTTPError as exc:
+            raise LookupUnavailable(kind) from exc
+        if resp.status_code == 404:
+            continue
+        if resp.status_code != 200:
+            raise LookupUnavailable(kind)
+        subject = resp.json().get(field)
+        if subject:
+            return kind, str(subject)
     return None

@@ -20,7 +20,7 @@ async def bus(platform: Any) -> AsyncIterator[Bus]:
     try:
         yield b
     finally:
-        await b.keys.aclose()
+        await b.http.aclose()
         await producer.stop()
 
 

@@ -5,6 +5,7 @@ import base64
 import json
 from typing import Any
 
+import httpx
 from aiokafka import AIOKafkaProducer
 
 from services.common import keys
@@ -18,7 +19,8 @@ class Bus:
     def __init__(self, platform: Any, producer: AIOKafkaProducer) -> None:
         self.platform = platform
         self.producer = producer
-        self.keys = keys.KeyClient(platform.url("privacy"), platform.env["SERVICE_TOKEN"])
+        self.http = httpx.AsyncClient(headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]})
+        self.keys = keys.KeyClient(self.http, platform.url("privacy"))
 
     async def publish(
         self, topic: str, type_: str, subject: str, data: dict[str, Any],
