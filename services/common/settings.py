@@ -40,7 +40,9 @@ class Settings(BaseSettings):
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.5  # 0.5, 1, 2, 4 s: rides out a short outage
     outbox_poll_seconds: float = 0.5
-    commit_interval_seconds: float = 0.25
+    # Each commit is a write in the broker's storage; a crash redelivers at most a second's
+    # worth of messages, which the inbox absorbs.
+    commit_interval_seconds: float = 1.0
     fetch_max_wait_ms: int = 100
     heartbeat_seconds: float = 10.0
 
