@@ -1,7 +1,6 @@
 """Intake HTTP API: the public registration endpoint and its status, the published criteria,
 the recruiters' review queue, and the internal reads for the hand-off and for privacy."""
 
-import asyncio
 import hashlib
 import ipaddress
 import json
@@ -190,24 +189,6 @@ async def lookup_candidate(email_hash: str) -> str | None:
     return None
 
 
-async def is_suppressed(email_hash: str, phone_hash: str) -> bool:
-    """Whether the person asked never to be approached again. A new explicit registration is
-    allowed anyway and lifts that (privacy acts on the accepted event); unknown means no."""
-    try:
-        resp = await service.http.post(
-            f"{settings.privacy_url}/internal/suppression/check",
-            json={"email_hash": email_hash, "phone_hash": phone_hash},
-            timeout=5.0,
-        )
-        if resp.status_code == 200:
-            return resp.json().get("suppressed") is True
-        if resp.status_code != 404:
-            log.warning("suppression check failed", extra={"status": resp.status_code})
-    except (httpx.HTTPError, ValueError) as exc:
-        log.warning("suppression check failed", extra={"error": type(exc).__name__})
-    return False
-
-
 async def identify(conn: asyncpg.Connection, email_hash: str) -> tuple[str, bool]:
     """The subject id: a registration of the same person still in progress, else the existing
     candidate with this email, else a new id. Returns (subject, existing candidate)."""
@@ -243,7 +224,6 @@ def handoff_event(
             ],
             "criteria_version": row["screening"]["criteria_version"],
             "decided_by": decided_by,
-            "suppression_lifted": row["suppressed"],
         },
         sealed=keys.seal(key, sealed, row["subject"]),
     )
@@ -353,9 +333,9 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
 
     email_hash = keys.blind_index(settings.blind_index_key, "email", reg.email)
     phone_hash = keys.blind_index(settings.blind_index_key, "phone", reg.phone)
-    (subject, existing), suppressed = await asyncio.gather(
-        identify(conn, email_hash), is_suppressed(email_hash, phone_hash)
-    )
+    # Whether the person was on the suppression list is privacy's to judge: it lifts the
+    # suppression when it reads the accepted registration (suppression.lifted).
+    subject, existing = await identify(conn, email_hash)
     accepted = screening.outcome == "accepted"
     key = None
     if accepted:
@@ -379,7 +359,6 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
         "screening": screening.model_dump(mode="json"),
         "email_hash": email_hash,
         "phone_hash": phone_hash,
-        "suppressed": suppressed,
         "received_at": utcnow().isoformat(),
     }
     written: list[str] = []
@@ -402,7 +381,6 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
                 row["screening"],
                 email_hash,
                 phone_hash,
-                suppressed,
                 file_key,
             )
             for file in files:

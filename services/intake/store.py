@@ -25,13 +25,12 @@ async def insert_registration(
     screening: dict[str, Any],
     email_hash: str,
     phone_hash: str,
-    suppressed: bool,
     file_key: bytes,
 ) -> None:
     await conn.execute(
         "INSERT INTO registrations(id, subject, existing, status, data, screening, email_hash,"
-        " phone_hash, suppressed, file_key, decided_at)"
-        " VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9, $10,"
+        " phone_hash, file_key, decided_at)"
+        " VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9,"
         " CASE WHEN $4 = 'accepted' THEN now() END)",
         reg_id,
         subject,
@@ -41,7 +40,6 @@ async def insert_registration(
         json.dumps(screening),
         email_hash,
         phone_hash,
-        suppressed,
         file_key,
     )
 
