@@ -223,10 +223,11 @@ async def search(conn: asyncpg.Connection, f: Filters, limit: int, offset: int) 
     a page, not half the table. Call inside a transaction."""
     # A plan made for one query's words does not fit another's (a name matches ten
     # candidates, a function thirty thousand): plan each statement for its own values.
-    await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-    tsquery = None
-    if f.query:
-        tsquery = await conn.fetchval("SELECT websearch_to_tsquery('dutch', $1)::text", f.query)
+    tsquery = await conn.fetchval(
+        "SELECT websearch_to_tsquery('dutch', $1)::text"
+        " FROM set_config('plan_cache_mode', 'force_custom_plan', true)",
+        f.query,
+    )
     where, args = _matching(f, tsquery)
 
     wanted = offset + limit
@@ -252,30 +253,37 @@ async def search(conn: asyncpg.Connection, f: Filters, limit: int, offset: int) 
         if seen >= wanted:
             break
 
-    if seen < wanted:  # every level read to its end: the count is exact
-        total, lower_bound = seen, False
-    elif seen > COUNT_LIMIT:  # a page beyond the counting limit
-        total, lower_bound = COUNT_LIMIT, True
-    else:
-        total = await conn.fetchval(
-            f"SELECT count(*) FROM (SELECT FROM candidate_search WHERE {' AND '.join(where)}"
-            f" LIMIT ${len(args) + 1}) m",
-            *args,
-            COUNT_LIMIT + 1,
+    # The total: reading every level to its end gives it; otherwise it is counted, up to
+    # the limit, in the statement that reads the page's details.
+    counting = wanted <= seen <= COUNT_LIMIT
+    count, details_args = "NULL::bigint", []
+    if counting:
+        count = (
+            f"(SELECT count(*) FROM (SELECT FROM candidate_search WHERE {' AND '.join(where)}"
+            f" LIMIT ${len(args) + 1}) m)"
         )
-        total, lower_bound = min(total, COUNT_LIMIT), total > COUNT_LIMIT
-
+        details_args = [*args, COUNT_LIMIT + 1]
+    ids, ranks = len(details_args) + 1, len(details_args) + 2
     rows = await conn.fetch(
         "SELECT p.id, p.rank, c.profile->>'first_name' AS first_name,"
         " c.profile->>'last_name' AS last_name, c.profile->'address'->>'city' AS city,"
         " s.function_types, s.regions, s.available_from, s.education_rank,"
-        f" {_YEARS.replace('experience_', 's.experience_')} AS years_experience"
-        " FROM unnest($1::text[], $2::real[]) WITH ORDINALITY AS p(id, rank, pos)"
+        f" {_YEARS.replace('experience_', 's.experience_')} AS years_experience,"
+        f" {count} AS total"
+        f" FROM unnest(${ids}::text[], ${ranks}::real[]) WITH ORDINALITY AS p(id, rank, pos)"
         " JOIN candidate_search s ON s.candidate_id = p.id AND s.active"
         " JOIN candidates c ON c.id = p.id ORDER BY p.pos",
+        *details_args,
         [cid for cid, _ in page],
         [rank for _, rank in page],
     )
+    if seen < wanted:  # every level read to its end
+        total, lower_bound = seen, False
+    elif not counting:  # a page beyond the counting limit
+        total, lower_bound = COUNT_LIMIT, True
+    else:
+        counted = rows[0]["total"] if rows else seen  # all unsubscribed since: rare
+        total, lower_bound = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
     return Page(rows, total, lower_bound)
 
 
