@@ -131,13 +131,18 @@ class SearchItem(BaseModel):
 
 class SearchOut(BaseModel):
     items: list[SearchItem]
-    total: int
+    total: int = Field(description=f"matches, counted exactly up to {store.COUNT_LIMIT}")
+    total_is_lower_bound: bool = Field(
+        description="true when there are more matches than `total` (it is the counting limit)"
+    )
     page: int
     page_size: int
 
 
 @router.post("/api/candidates/search", response_model=SearchOut)
 async def search(body: SearchIn, who: Recruiter, conn: Conn) -> SearchOut:
+    """Best match first: the share of the query's words found in a candidate's names,
+    functions and roles (`rank`), then the most recently updated."""
     types = [body.function_type] if isinstance(body.function_type, str) else body.function_type
     filters = store.Filters(
         query=body.query or None,
@@ -151,7 +156,7 @@ async def search(body: SearchIn, who: Recruiter, conn: Conn) -> SearchOut:
         else None,
     )
     async with conn.transaction():
-        rows = await store.search(conn, filters, body.page_size, (body.page - 1) * body.page_size)
+        found = await store.search(conn, filters, body.page_size, (body.page - 1) * body.page_size)
         items = [
             SearchItem(
                 id=r["id"],
@@ -165,14 +170,17 @@ async def search(body: SearchIn, who: Recruiter, conn: Conn) -> SearchOut:
                 education_level=domain.LEVEL_LABEL.get(r["education_rank"]),
                 rank=round(r["rank"], 6),
             )
-            for r in rows
+            for r in found.rows
         ]
         # One audit event per results page: who saw which candidates (ids only, no query).
         await audit(conn, who, "candidate.search", None, subjects=[i.id for i in items])
-    total = rows[0]["total"] if rows else 0
-    if not rows and body.page > 1:
-        total = await store.search_total(conn, filters)
-    return SearchOut(items=items, total=total, page=body.page, page_size=body.page_size)
+    return SearchOut(
+        items=items,
+        total=found.total,
+        total_is_lower_bound=found.total_is_lower_bound,
+        page=body.page,
+        page_size=body.page_size,
+    )
 
 
 # --- profile --------------------------------------------------------------------------------

@@ -3,7 +3,10 @@ education for the filters, rectification of one field, and what a client export 
 
 import copy
 import datetime as dt
+import itertools
 import json
+import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -203,6 +206,41 @@ def search_texts(profile: dict[str, Any]) -> tuple[str, str]:
     b.append(address.get("city") or "")
     b += (profile.get("availability") or {}).get("regions") or []
     return " ".join(x for x in a if x), " ".join(x for x in b if x)
+
+
+# A tsquery operand as PostgreSQL prints it: a quoted lexeme, optionally negated; and a
+# negated group (websearch syntax makes one of a quoted phrase: -"raad van bestuur").
+_OPERAND = re.compile(r"(!?)('(?:[^'\\]|''|\\.)*')")
+_NEGATED_GROUP = re.compile(r"!\s*\([^()]*\)")
+# A level "at least k of the words" is an OR of every k words; a level that would need more
+# combinations than this is left out (its candidates fall to the next level down).
+LEVEL_COMBINATIONS = 10
+
+
+def query_words(tsquery: str) -> list[str]:
+    """The distinct words (quoted lexemes as printed) a query asks for, negated ones left out."""
+    asked = _NEGATED_GROUP.sub("", tsquery)
+    return list(dict.fromkeys(m[2] for m in _OPERAND.finditer(asked) if not m[1]))
+
+
+def relevance_levels(tsquery: str) -> list[tuple[str | None, str | None, float]]:
+    """Search relevance, best first: (the rank vector holds at least these words, but not
+    those of the level above, rank) per level, as tsquery texts. A candidate's rank is the
+    share of the query's words found in their names, functions and roles (weight A); the
+    last level (rank 0) has the candidates who match only elsewhere (descriptions,
+    education, CV)."""
+    words = query_words(tsquery)
+    n = len(words)
+    out: list[tuple[str | None, str | None, float]] = []
+    above = None
+    for k in range(n, 0, -1):
+        if k not in (1, n) and math.comb(n, k) > LEVEL_COMBINATIONS:
+            continue
+        holds = " | ".join(f"( {' & '.join(c)} )" for c in itertools.combinations(words, k))
+        out.append((holds, above, k / n))
+        above = holds
+    out.append((None, above, 0.0))
+    return out
 
 
 @dataclass(frozen=True)

@@ -174,8 +174,20 @@ class Filters:
     min_education_rank: int | None = None
 
 
-def _matching(f: Filters) -> tuple[str, str, list[Any]]:
-    """(WHERE clause, rank expression, args) over candidate_search: active candidates only."""
+# Totals are counted exactly up to here; above it the answer says "at least this many".
+COUNT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[asyncpg.Record]
+    total: int
+    total_is_lower_bound: bool
+
+
+def _matching(f: Filters, tsquery: str | None) -> tuple[list[str], list[Any]]:
+    """(WHERE conditions, args) over candidate_search: active candidates only, every filter
+    exact; written so that the partial indexes of 004 apply."""
     where = ["active"]
     args: list[Any] = []
 
@@ -183,63 +195,96 @@ def _matching(f: Filters) -> tuple[str, str, list[Any]]:
         args.append(value)
         return f"${len(args)}"
 
-    rank = "0::real"
-    if f.query:
-        q = f"websearch_to_tsquery('dutch', {arg(f.query)})"
-        where.append(f"search @@ {q}")
-        # Ranked on the small inline vector of names, functions and roles, so ranking reads
-        # no large value; other matches (descriptions, CV) follow, most recently updated first.
-        rank = f"ts_rank(rank_terms, {q})"
+    if tsquery is not None:
+        where.append(f"search @@ {arg(tsquery)}::tsquery")
     if f.function_types:
         where.append(f"function_types && {arg(f.function_types)}::text[]")
     if f.available_by:
         where.append(f"available_from <= {arg(f.available_by)}")
     if f.region:
-        where.append(f"{arg(f.region.lower())} = ANY(regions)")
+        where.append(f"regions @> ARRAY[{arg(f.region.lower())}::text]")
     if f.postcode_area:
-        where.append(f"postcode_area LIKE {arg(f.postcode_area)} || '%'")
+        # Digits only (validated), so the pattern has no wildcard of its own.
+        where.append(f"postcode_area LIKE {arg(f.postcode_area + '%')}")
     if f.min_years_experience:
         where.append(f"{_YEARS} >= {arg(f.min_years_experience)}")
     if f.min_education_rank:
         where.append(f"education_rank >= {arg(f.min_education_rank)}")
-    return " AND ".join(where), rank, args
+    return where, args
 
 
-async def search(
-    conn: asyncpg.Connection, f: Filters, limit: int, offset: int
-) -> list[asyncpg.Record]:
-    """One page, best match first (then most recently updated), each row with the total.
-    Call inside a transaction: a text query is told to use the GIN index."""
-    where, rank, args = _matching(f)
-    n = len(args)
-    if f.query:
-        # The planner does not price reading the out-of-line vector that a sequential scan
-        # would have to decompress for every row; the index answers without it.
-        await conn.execute("SET LOCAL enable_seqscan = off")
-    # Counting and sorting every match happens in memory rather than in temp files.
-    await conn.execute("SET LOCAL work_mem = '32MB'")
-    sql = (
-        # Rank first, into narrow rows (id, time, rank): counting and sorting them then
-        # stays in memory; only the page's rows are read in full.
-        "WITH hits AS MATERIALIZED ("
-        f" SELECT candidate_id, updated_at, {rank} AS rank"
-        f" FROM candidate_search WHERE {where}),"
-        " page AS (SELECT *, count(*) OVER () AS total FROM hits"
-        f" ORDER BY rank DESC, updated_at DESC, candidate_id LIMIT ${n + 1} OFFSET ${n + 2})"
-        " SELECT p.candidate_id AS id, c.profile->>'first_name' AS first_name,"
+async def search(conn: asyncpg.Connection, f: Filters, limit: int, offset: int) -> Page:
+    """One page, best match first, and the total (exact up to COUNT_LIMIT).
+
+    Relevance is how many of the query's words a candidate's names, functions and roles
+    hold (the small rank vector); a match only in descriptions, education or the CV comes
+    after; within a level the most recently updated come first. Each level is read in that
+    order and only as far as the page needs, so a query matching half the candidates costs
+    a page, not half the table. Call inside a transaction."""
+    # A plan made for one query's words does not fit another's (a name matches ten
+    # candidates, a function thirty thousand): plan each statement for its own values.
+    tsquery = await conn.fetchval(
+        "SELECT websearch_to_tsquery('dutch', $1)::text"
+        " FROM set_config('plan_cache_mode', 'force_custom_plan', true)",
+        f.query,
+    )
+    where, args = _matching(f, tsquery)
+
+    wanted = offset + limit
+    seen = 0
+    page: list[tuple[str, float]] = []
+    for holds, not_above, rank in domain.relevance_levels(tsquery or ""):
+        level_args = list(args)
+        conditions = list(where)
+        if holds:
+            level_args.append(holds)
+            conditions.append(f"rank_terms @@ ${len(level_args)}::tsquery")
+        if not_above:
+            level_args.append(not_above)
+            conditions.append(f"NOT rank_terms @@ ${len(level_args)}::tsquery")
+        level_args.append(wanted - seen)
+        ids = await conn.fetch(
+            f"SELECT candidate_id FROM candidate_search WHERE {' AND '.join(conditions)}"
+            f" ORDER BY updated_at DESC, candidate_id LIMIT ${len(level_args)}",
+            *level_args,
+        )
+        page += [(r["candidate_id"], rank) for r in ids[max(0, offset - seen) :]]
+        seen += len(ids)
+        if seen >= wanted:
+            break
+
+    # The total: reading every level to its end gives it; otherwise it is counted, up to
+    # the limit, in the statement that reads the page's details.
+    counting = wanted <= seen <= COUNT_LIMIT
+    count, details_args = "NULL::bigint", []
+    if counting:
+        count = (
+            f"(SELECT count(*) FROM (SELECT FROM candidate_search WHERE {' AND '.join(where)}"
+            f" LIMIT ${len(args) + 1}) m)"
+        )
+        details_args = [*args, COUNT_LIMIT + 1]
+    ids, ranks = len(details_args) + 1, len(details_args) + 2
+    rows = await conn.fetch(
+        "SELECT p.id, p.rank, c.profile->>'first_name' AS first_name,"
         " c.profile->>'last_name' AS last_name, c.profile->'address'->>'city' AS city,"
         " s.function_types, s.regions, s.available_from, s.education_rank,"
-        f" {_YEARS.replace('experience_', 's.experience_')} AS years_experience, p.rank, p.total"
-        " FROM page p JOIN candidates c ON c.id = p.candidate_id"
-        " JOIN candidate_search s ON s.candidate_id = p.candidate_id"
-        " ORDER BY p.rank DESC, p.updated_at DESC, p.candidate_id"
+        f" {_YEARS.replace('experience_', 's.experience_')} AS years_experience,"
+        f" {count} AS total"
+        f" FROM unnest(${ids}::text[], ${ranks}::real[]) WITH ORDINALITY AS p(id, rank, pos)"
+        " JOIN candidate_search s ON s.candidate_id = p.id AND s.active"
+        " JOIN candidates c ON c.id = p.id ORDER BY p.pos",
+        *details_args,
+        [cid for cid, _ in page],
+        [rank for _, rank in page],
     )
-    return await conn.fetch(sql, *args, limit, offset)
-
-
-async def search_total(conn: asyncpg.Connection, f: Filters) -> int:
-    where, _, args = _matching(f)
-    return await conn.fetchval(f"SELECT count(*) FROM candidate_search WHERE {where}", *args)
+    if seen < wanted:  # every level read to its end
+        total, lower_bound = seen, False
+    elif not counting:  # a page beyond the counting limit
+        total, lower_bound = COUNT_LIMIT, True
+    else:
+        counted = rows[0]["total"] if rows else seen  # all unsubscribed since: rare
+        total, lower_bound = min(counted, COUNT_LIMIT), counted > COUNT_LIMIT
+    return Page(rows, total, lower_bound)
 
 
 # --- notes, placements, checks, exports -----------------------------------------------------

@@ -415,6 +415,7 @@ async def candidates_page(request: Request) -> Response:
         functions=FUNCTIONS,
         page=1,
         pages=1,
+        more=False,
     )
 
 
@@ -427,9 +428,12 @@ async def candidates_search(request: Request) -> Response:
     reply = await proxy.call(
         request, "candidates", "POST", "/api/candidates/search", json_body=criteria
     )
-    total = (reply.body or {}).get("total", 0) if reply.ok else 0
+    found = (reply.body or {}) if reply.ok else {}
+    total = int(found.get("total") or 0)
+    # Above candidates' counting limit the total is "at least": more pages may follow.
+    more = bool(found.get("total_is_lower_bound"))
     page = criteria["page"]
-    pages = max(1, -(-int(total or 0) // PAGE_SIZE))
+    pages = max(1, -(-total // PAGE_SIZE))
     return render(
         request,
         "candidates.html",
@@ -438,6 +442,7 @@ async def candidates_search(request: Request) -> Response:
         functions=FUNCTIONS,
         page=page,
         pages=pages,
+        more=more,
     )
 
 

@@ -85,3 +85,29 @@ def test_registration_fields_beyond_the_profile_are_kept_but_hashes_are_not():
     profile = domain.profile_from_registration(fields)
     assert profile["motivation"] == "Graag!"
     assert "email_hash" not in profile and "original_names" not in profile
+
+
+def test_search_relevance_levels_count_the_query_words_found_in_functions_and_roles():
+    # As PostgreSQL prints websearch_to_tsquery('dutch', 'personal assistant engels').
+    levels = domain.relevance_levels("'personal' & 'assistant' & 'engel'")
+    assert [rank for *_, rank in levels] == pytest.approx([1, 2 / 3, 1 / 3, 0])
+    holds, above, _ = levels[1]
+    assert (
+        holds
+        == "( 'personal' & 'assistant' ) | ( 'personal' & 'engel' ) | ( 'assistant' & 'engel' )"
+    )
+    assert above == "( 'personal' & 'assistant' & 'engel' )"
+    assert levels[-1][:2] == (None, "( 'personal' ) | ( 'assistant' ) | ( 'engel' )")
+    # No words (only negations, or stop words only): one level, everything that matches.
+    assert domain.relevance_levels("!'agendabeheer'") == [(None, None, 0.0)]
+    assert domain.relevance_levels("") == [(None, None, 0.0)]
+
+
+def test_search_query_words_leave_out_what_is_excluded_and_keep_quoting():
+    printed = "'it''s' <-> 'a\\\\b' & !( 'raad' <-> 'bestur' ) & !'inkop' & 'it''s'"
+    assert domain.query_words(printed) == ["'it''s'", "'a\\\\b'"]
+    # A long query keeps its all-words and any-word levels, not every combination between.
+    words = " & ".join(f"'w{i}'" for i in range(7))
+    assert [rank for *_, rank in domain.relevance_levels(words)] == pytest.approx(
+        [1, 6 / 7, 1 / 7, 0]
+    )

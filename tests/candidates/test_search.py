@@ -239,8 +239,49 @@ async def test_search_results_come_in_pages_with_the_total(recruiter, corpus):
     pages = [await search(recruiter, query=marker, page=p, page_size=3) for p in (1, 2, 3)]
     assert [len(p["items"]) for p in pages] == [3, 1, 0]
     assert {p["total"] for p in pages} == {4}
+    assert {p["total_is_lower_bound"] for p in pages} == {False}  # counted, not estimated
     seen = [i["id"] for p in pages for i in p["items"]]
     assert sorted(seen) == sorted(v for k, v in ids.items() if k != "sophie")
+
+
+async def test_more_of_the_query_in_functions_and_roles_ranks_higher_than_recency(bus, recruiter):
+    marker = "".join(random.choices(string.ascii_lowercase, k=12))
+    work = f"Personal planning, agendabeheer en notuleren. {marker}"
+    people = {
+        # "personal" and "assistant" in her function and role.
+        "anna": candidate(
+            marker, "Anna", "Mulder", ["personal_assistant"],
+            [job("Personal assistant", "Philips", "2019-01-01", None, work)],
+            "hbo", "Eindhoven", "5611 AB", ["Noord-Brabant"], "2027-01-01",
+        ),
+        # "assistant" in her function; "personal" only in what she did.
+        "bas": candidate(
+            marker, "Bas", "Peters", ["management_assistant"],
+            [job("Secretaresse", "ASML", "2018-01-01", None, work)],
+            "hbo", "Eindhoven", "5612 AB", ["Noord-Brabant"], "2027-01-01",
+        ),
+        # Both words only in what she did; registered last, so the most recent.
+        "carla": candidate(
+            marker, "Carla", "Bos", ["office_manager"],
+            [job("Office manager", "KLM", "2017-01-01", None, f"Personal assistant werk. {work}")],
+            "hbo", "Eindhoven", "5613 AB", ["Noord-Brabant"], "2027-01-01",
+        ),
+    }  # fmt: skip
+    ids = {}
+    for name, reg in people.items():  # one after the other: carla is updated last
+        ids[name] = await bus.handoff(reg)
+
+    async def all_three():
+        result = await search(recruiter, query=f"personal assistant {marker}")
+        return result if len(names(result, ids)) == 3 else None
+
+    result = await eventually(all_three, timeout=60)
+    assert names(result, ids) == ["anna", "bas", "carla"]
+    ranks = [i["rank"] for i in result["items"]]
+    assert ranks == sorted(ranks, reverse=True) and ranks[0] > ranks[1] > ranks[2]
+    # Nothing of the query in anyone's functions or roles: the most recent first.
+    result = await search(recruiter, query=f"agendabeheer {marker}")
+    assert names(result, ids) == ["carla", "bas", "anna"]
 
 
 async def test_every_search_is_audited_with_the_ids_it_showed(platform, recruiter, corpus):

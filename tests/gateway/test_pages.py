@@ -1,8 +1,17 @@
 """Every employee page renders what its service answers (no 'not available' where the API
 exists), in Dutch by default and in English on request."""
 
+import base64
+import os
+import uuid
+from datetime import date
+
+import asyncpg
 import pytest
 
+from devstack.services import database_url
+from services.candidates import domain, store
+from services.common.envelope import new_id
 from tests.gateway.conftest import registered_candidate
 from tests.helpers import eventually
 
@@ -118,3 +127,39 @@ async def test_the_audit_page_finds_reads_by_employee_name(signed_in, employees)
         return "candidate.search" in result.text and f"<td>{name}</td>" in result.text
 
     await eventually(found, timeout=60, interval=1.0)
+
+
+async def test_a_search_beyond_the_counting_limit_shows_at_least_and_a_next_page(
+    platform, signed_in
+):
+    """More matches than candidates counts: the total is shown as "1000+" with more pages."""
+    marker = "zoek" + uuid.uuid4().hex[:10]
+    key = base64.b64encode(os.urandom(32)).decode()
+    conn = await asyncpg.connect(database_url(platform.endpoints.database_url, "candidates"))
+    ids = [new_id() for _ in range(store.COUNT_LIMIT + 5)]
+    try:
+        async with conn.transaction():  # written as the service writes a profile
+            for n, cid in enumerate(ids):
+                profile = domain.validate_profile(
+                    {"first_name": marker, "last_name": f"Teller{n}",
+                     "email": f"{marker}.{n}@example.nl"}
+                )  # fmt: skip
+                await store.insert_profile(
+                    conn, cid, profile, domain.derive(profile, key, date.today())
+                )
+        recruiter = await signed_in("recruiter")
+        found = (await recruiter.post("/api/candidates/search", json={"query": marker})).json()
+        assert (found["total"], found["total_is_lower_bound"]) == (store.COUNT_LIMIT, True)
+        page = await recruiter.get("/candidates")
+        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        result = await recruiter.post("/candidates", data={"query": marker, "csrf_token": token})
+        assert result.status_code == 200
+        assert f"<strong>{store.COUNT_LIMIT}+</strong>" in result.text
+        last = store.COUNT_LIMIT // 20
+        form = {"query": marker, "csrf_token": token, "page": str(last)}
+        result = await recruiter.post("/candidates", data=form)
+        assert f"{last} / {last}+" in result.text
+        assert f'name="page" value="{last + 1}"' in result.text  # the 1,001st and on
+    finally:
+        await conn.execute("DELETE FROM candidates WHERE id = ANY($1::text[])", ids)
+        await conn.close()
