@@ -31,7 +31,10 @@ log = logging.getLogger(__name__)
 
 
 async def profile_event(conn: asyncpg.Connection, kind: str, event: Envelope, **data: Any) -> None:
+    """Record a profile event; activity (domain.ACTIVITY) restarts the retention clock."""
     assert event.subject
+    if domain.is_activity(kind):
+        await store.touch(conn, event.subject)
     await outbox.record(
         conn,
         CANDIDATES_PROFILES,

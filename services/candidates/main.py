@@ -3,12 +3,14 @@
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from . import api, handlers  # noqa: F401  (handlers register their consumers on import)
+from . import api, handlers, retention  # noqa: F401  (handlers register their consumers)
 from .bootstrap import service
 
 MAX_BODY = 1_000_000  # bytes; no candidate request comes near it
 
-app = service.create_app([api.router, api.internal])
+service.background(retention.loop)  # consent renewal requests, lapsed profiles to privacy
+
+app = service.create_app([api.public, api.officers, api.router, api.internal])
 
 
 @app.middleware("http")
