@@ -85,7 +85,8 @@ async def replace_profile(
 
 async def get_profile(conn: asyncpg.Connection, candidate_id: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        "SELECT id, status, profile, created_at, updated_at FROM candidates WHERE id = $1",
+        "SELECT id, status, profile, created_at, updated_at, last_activity_at,"
+        " renewal_started_at, renewal_mailed_at FROM candidates WHERE id = $1",
         candidate_id,
     )
 
