@@ -99,8 +99,12 @@ async def sweep(pool: asyncpg.Pool) -> dict[str, int]:
                 break
             try:
                 mailed = await ask_to_renew(conn, row, now)
-            except (OSError, SuppressionUnknown) as exc:
-                # Nothing was written: the candidate is asked again next round.
+            except SuppressionUnknown:
+                # privacy cannot answer for anyone now: nothing was written, try next round.
+                counts["failed"] += 1
+                log.warning("renewal requests postponed: suppression list unavailable")
+                break
+            except OSError as exc:  # this mail failed (e.g. refused): the others may go
                 failed.append(row["id"])
                 counts["failed"] += 1
                 log.warning(
