@@ -517,6 +517,8 @@ async def current_statement_version() -> str:
 async def use_renewal_link(token: str, body: RenewalIn, conn: Conn) -> JSONResponse:
     """Renew consent (the clock starts again) or ask to be forgotten right away (privacy's
     erasure saga, like every forget-me). The link works once."""
+    if not domain.TOKEN.fullmatch(token):  # before asking privacy anything
+        raise HTTPException(status_code=404, detail="Deze link kennen we niet.")
     current = await current_statement_version() if body.action == "renew" else None
     try:
         return await _answer_renewal(token, body, current, conn)

@@ -313,6 +313,18 @@ async def test_forget_me_from_the_link_and_bad_expired_or_reused_links(platform)
         assert old.status_code == 409
         assert old.json()["current_version"] == await current_version(platform)
         assert (await public.get(api)).status_code == 200
+        # On the page, a statement published meanwhile is shown and asked about again.
+        page = await public.get(f"/privacy/renew/{token}")
+        stale = await public.post(
+            f"/privacy/renew/{token}",
+            data={
+                "action": "renew",
+                "statement_version": "2001-01",
+                "csrf_token": csrf_of(page.text),
+            },
+        )
+        assert stale.status_code == 409 and 'id="renew-changed"' in stale.text
+        assert 'name="statement_version"' in stale.text
 
         # "Forget me" from the link: accepted once, then the link is spent.
         forget = await public.post(api, json={"action": "forget"})
