@@ -9,7 +9,8 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Body, Depends, HTTPException, Path, Request
+import httpx
+from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import (
     BaseModel,
@@ -27,14 +28,19 @@ from services.common.db import db_conn
 from services.common.envelope import Envelope, new_id
 from services.common.errors import field_errors, invalid
 from services.common.scan import ScanRequest
-from services.common.topics import CANDIDATES_PROFILES
+from services.common.topics import CANDIDATES_PROFILES, CANDIDATES_RETENTION
 
-from . import domain, store
+from . import domain, retention, store
 
 router = APIRouter()
 internal = APIRouter(prefix="/internal", dependencies=[Depends(require_service)])
+# The candidate's own renewal link, forwarded by the gateway without a login: the token is
+# the credential. Included before `router`, whose /api/candidates/{id}/... would shadow it.
+public = APIRouter(prefix="/api/candidates/renewal")
+officers = APIRouter()  # likewise before `router`: /api/candidates/retention is no candidate id
 
 Recruiter = Annotated[Actor, Depends(role("recruiter", "admin"))]
+Officer = Annotated[Actor, Depends(role("privacy_officer", "admin"))]
 Conn = Annotated[asyncpg.Connection, Depends(db_conn)]
 CandidateId = Annotated[UUID, Path(description="the candidate's id")]
 AssignmentId = Annotated[UUID, Path(description="crm's assignment id")]
@@ -59,9 +65,12 @@ async def audit(
 async def changed(
     conn: asyncpg.Connection, kind: str, candidate_id: str, who: Actor | None, **data: Any
 ) -> None:
-    """Every change is an event; `data` carries ids and field names, never values."""
+    """Every change is an event; `data` carries ids and field names, never values. Changes
+    that are activity (domain.ACTIVITY) restart the candidate's retention clock."""
     if who is not None:
         data["actor"] = who.user_id
+    if domain.is_activity(kind):
+        await store.touch(conn, candidate_id)
     await outbox.record(
         conn,
         CANDIDATES_PROFILES,
@@ -454,3 +463,176 @@ async def consent(
         "checked_at": check["checked_at"].isoformat() if check else None,
         "share": list(check["share"]) if check and check["consent"] else [],
     }
+
+
+# --- retention: the candidate's renewal link, the officer's view, the sweep ------------------
+
+
+class RenewalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: Literal["renew", "forget"]
+    # The statement version shown on the page, i.e. the one the candidate agrees to.
+    statement_version: (
+        Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}(-\d{2})?$")] | None
+    ) = None
+
+    @model_validator(mode="after")
+    def version_to_renew(self) -> "RenewalIn":
+        if self.action == "renew" and not self.statement_version:
+            raise ValueError("statement_version: renewing means agreeing to a statement version")
+        return self
+
+
+async def usable_link(conn: asyncpg.Connection, token: str) -> tuple[str, asyncpg.Record]:
+    """(token hash, locked link row), or the 4xx that tells the candidate why not."""
+    if not domain.TOKEN.fullmatch(token):
+        raise HTTPException(status_code=404, detail="Deze link kennen we niet.")
+    token_hash = domain.renewal_token_hash(token)
+    row = await store.lock_renewal_token(conn, token_hash)
+    if row is None:
+        raise HTTPException(status_code=404, detail="Deze link kennen we niet.")
+    problem = domain.token_problem(
+        row["used_at"], row["expires_at"], row["closed"], retention.utcnow()
+    )
+    if problem is not None:
+        raise HTTPException(status_code=problem[0], detail=problem[1])
+    return token_hash, row
+
+
+@public.get("/{token}")
+async def renewal_link(token: str, conn: Conn) -> dict[str, Any]:
+    """Whether the link still works (opening it changes nothing: mail scanners open links)."""
+    async with conn.transaction():
+        _, row = await usable_link(conn, token)
+    return {"valid": True, "expires_at": row["expires_at"].isoformat()}
+
+
+async def current_statement_version() -> str:
+    """The version the public privacy page shows now (privacy publishes the statements)."""
+    s = retention.settings
+    try:
+        resp = await retention.service.http.get(
+            f"{s.privacy_url}/api/privacy/statements/current", timeout=5.0
+        )
+        resp.raise_for_status()
+        return str(resp.json()["version"])
+    except (httpx.HTTPError, KeyError, ValueError) as exc:
+        raise HTTPException(
+            status_code=503, detail="Dit lukt nu even niet; probeer het later opnieuw."
+        ) from exc
+
+
+@public.post("/{token}")
+async def use_renewal_link(token: str, body: RenewalIn, conn: Conn) -> JSONResponse:
+    """Renew consent (the clock starts again) or ask to be forgotten right away (privacy's
+    erasure saga, like every forget-me). The link works once."""
+    if not domain.TOKEN.fullmatch(token):  # before asking privacy anything
+        raise HTTPException(status_code=404, detail="Deze link kennen we niet.")
+    current = await current_statement_version() if body.action == "renew" else None
+    try:
+        return await _answer_renewal(token, body, current, conn)
+    except StatementChanged:
+        return JSONResponse(
+            {
+                "detail": "De privacyverklaring is intussen gewijzigd. Lees de nieuwe versie.",
+                "current_version": current,
+            },
+            status_code=409,
+        )
+
+
+class StatementChanged(Exception):
+    """The candidate saw another version than the one published now."""
+
+
+async def _answer_renewal(
+    token: str, body: RenewalIn, current: str | None, conn: asyncpg.Connection
+) -> JSONResponse:
+    async with conn.transaction():
+        token_hash, link = await usable_link(conn, token)
+        cid = link["candidate_id"]
+        row = await existing(conn, cid, lock=True)
+        await store.use_renewal_token(conn, token_hash, body.action)
+        if body.action == "forget":
+            await store.close_retention(conn, cid, "forget_asked")
+            await outbox.record(
+                conn,
+                CANDIDATES_RETENTION,
+                Envelope(
+                    type="retention.erasure_requested",
+                    source="candidates",
+                    subject=cid,
+                    data={"candidate_id": cid},
+                ),
+            )
+            return JSONResponse(
+                {
+                    "outcome": "forget",
+                    "message": "Je verzoek is ontvangen: we verwijderen al je gegevens en "
+                    "benaderen je niet meer.",
+                },
+                status_code=202,
+            )
+        if current is None or body.statement_version != current:
+            raise StatementChanged  # rolls back: the link stays usable
+        profile = domain.loads(row["profile"])
+        profile["consent"] = domain.renewed_consent(
+            profile.get("consent"), current, retention.utcnow()
+        )
+        await store.replace_profile(conn, cid, profile, derive_now(profile))
+        await changed(conn, "consent.renewed", cid, None, statement_version=current)
+    return JSONResponse(
+        {
+            "outcome": "renewed",
+            "statement_version": current,
+            "message": "Dank je wel! Je blijft ingeschreven en we bewaren je gegevens.",
+        }
+    )
+
+
+def derive_now(profile: dict[str, Any]) -> domain.Derived:
+    return domain.derive(profile, retention.settings.blind_index_key, date.today())
+
+
+class RenewalOut(BaseModel):
+    candidate_id: str
+    status: str
+    last_activity_at: datetime
+    renewal_started_at: datetime
+    mailed_at: datetime | None
+    erasure_on: datetime
+
+
+@officers.get("/api/candidates/retention")
+async def renewals(
+    who: Officer, conn: Conn, limit: int = Query(default=200, ge=1, le=1000)
+) -> dict[str, Any]:
+    """Who has been asked to renew consent and when their profile is erased without an
+    answer; ids and dates only. The privacy officer's view."""
+    rules = retention.policy()
+    async with conn.transaction():
+        rows = await store.renewals_running(conn, limit)
+        due = await store.renewals_due(conn, rules.asked_if_inactive_since(retention.utcnow()))
+        await audit(conn, who, "candidate.retention.read", None, subjects=[r["id"] for r in rows])
+    return {
+        "inactive_days": retention.settings.retention_inactive_days,
+        "grace_days": retention.settings.retention_grace_days,
+        "awaiting_sweep": due,
+        "pending": [
+            RenewalOut(
+                candidate_id=r["id"],
+                status=r["status"],
+                last_activity_at=r["last_activity_at"],
+                renewal_started_at=r["renewal_started_at"],
+                mailed_at=r["renewal_mailed_at"],
+                erasure_on=rules.erasure_on(r["renewal_started_at"]),
+            ).model_dump(mode="json")
+            for r in rows
+        ],
+    }
+
+
+@internal.post("/retention/sweep")
+async def sweep_now() -> dict[str, int]:
+    """One retention round now instead of at the next timer tick (operators, tests)."""
+    return await retention.sweep(retention.service.pool)

@@ -3,5 +3,28 @@
 from pathlib import Path
 
 from services.common.service import Service
+from services.common.settings import Settings
 
-service = Service("candidates", Path(__file__).parent / "migrations")
+
+class CandidatesSettings(Settings):
+    service_name: str = "candidates"
+
+    # Retention: a candidate without activity this long is asked to renew consent; without a
+    # renewal within the grace period the profile is erased through privacy's saga.
+    retention_inactive_days: int = 730  # 24 months
+    retention_grace_days: int = 30
+    retention_sweep_seconds: float = 3600.0
+    retention_batch: int = 200  # renewal mails per sweep, so a first run does not flood SMTP
+
+    # Where candidates open the renewal link: the public address of the gateway. Empty: the
+    # gateway's own URL (right for local runs; production sets PUBLIC_URL).
+    public_url: str = ""
+    gateway_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def link_base(self) -> str:
+        return (self.public_url or self.gateway_url).rstrip("/")
+
+
+settings = CandidatesSettings()
+service = Service("candidates", Path(__file__).parent / "migrations", settings=settings)

@@ -1,14 +1,17 @@
 """Candidate rules without I/O: the profile's shape, what search indexes, experience and
-education for the filters, rectification of one field, and what a client export may show."""
+education for the filters, rectification of one field, what a client export may show, and
+retention (what counts as activity, when consent is asked again, when a profile lapses)."""
 
 import copy
 import datetime as dt
+import hashlib
 import itertools
 import json
 import math
 import re
+import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, ValidationError
@@ -427,3 +430,101 @@ def client_export(
             if profile.get(field) is not None:
                 out[field] = profile[field]
     return out
+
+
+# --- retention ------------------------------------------------------------------------------
+
+# Activity: the candidate's own acts (registering, renewing consent, having data corrected) and
+# contact made on their behalf (a profile change, a conversation note, a placement step or
+# check, sharing with a client, a new CV). Reads and searches by recruiters are not activity.
+ACTIVITY = frozenset(
+    {
+        "profile.created",
+        "profile.updated",
+        "profile.rectified",
+        "profile.reactivated",
+        "note.added",
+        "placement.updated",
+        "placement.checked",
+        "profile.shared",
+        "cv.indexed",
+        "consent.renewed",
+    }
+)
+
+
+def is_activity(event_type: str) -> bool:
+    return event_type in ACTIVITY
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    inactive: timedelta  # no activity this long: ask to renew consent
+    grace: timedelta  # no renewal this long after asking: erase
+
+    def asked_if_inactive_since(self, now: datetime) -> datetime:
+        """Candidates whose last activity lies before this moment are asked to renew."""
+        return now - self.inactive
+
+    def lapsed_if_asked_before(self, now: datetime) -> datetime:
+        """A renewal cycle that started before this moment has lapsed."""
+        return now - self.grace
+
+    def erasure_on(self, renewal_started_at: datetime) -> datetime:
+        return renewal_started_at + self.grace
+
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
+
+
+def new_renewal_token() -> tuple[str, str]:
+    """(token for the link, hash to store): the token itself is never stored."""
+    token = secrets.token_urlsafe(32)
+    return token, renewal_token_hash(token)
+
+
+def renewal_token_hash(token: str) -> str:
+    return hashlib.sha256(b"renewal:" + token.encode()).hexdigest()
+
+
+def token_problem(
+    used_at: datetime | None, expires_at: datetime, closed: bool, now: datetime
+) -> tuple[int, str] | None:
+    """Why a renewal link cannot be used now, as (HTTP status, message for the candidate)."""
+    if used_at is not None:
+        return 409, "Deze link is al gebruikt. Elke link werkt maar één keer."
+    if closed:
+        return 410, "Deze link werkt niet meer: je gegevens worden verwijderd."
+    if expires_at <= now:
+        return 410, "Deze link is verlopen."
+    return None
+
+
+def renewal_mail(first_name: str | None, link: str, erasure_on: date) -> tuple[str, str]:
+    """(subject, body) of the consent-renewal mail; Dutch, as candidates read it."""
+    when = erasure_on.strftime("%d-%m-%Y")
+    greeting = f"Beste {first_name}," if first_name else "Beste kandidaat,"
+    body = (
+        f"{greeting}\n\n"
+        "Je staat ingeschreven bij Allegro Talent, maar we hebben al lange tijd geen contact\n"
+        "met je gehad. We bewaren je gegevens alleen zolang je bemiddeld wilt worden.\n\n"
+        f"Wil je ingeschreven blijven? Bevestig dat dan vóór {when} via deze link:\n\n"
+        f"{link}\n\n"
+        "Op dezelfde pagina kun je ons ook vragen al je gegevens meteen te verwijderen.\n\n"
+        f"Horen we vóór {when} niets van je, dan verwijderen we al je gegevens en benaderen\n"
+        "we je niet meer. De link werkt één keer en is geldig tot die datum.\n\n"
+        "Met vriendelijke groet,\nAllegro Talent"
+    )
+    return "Wil je ingeschreven blijven bij Allegro Talent?", body
+
+
+def renewed_consent(
+    consent: dict[str, Any] | None, statement_version: str, now: datetime
+) -> dict[str, Any]:
+    """The profile's consent after a renewal: the version agreed to now, and when."""
+    return {
+        **(consent or {}),
+        "privacy_statement_version": statement_version,
+        "accepted": True,
+        "renewed_at": now.isoformat(),
+    }

@@ -31,7 +31,10 @@ log = logging.getLogger(__name__)
 
 
 async def profile_event(conn: asyncpg.Connection, kind: str, event: Envelope, **data: Any) -> None:
+    """Record a profile event; activity (domain.ACTIVITY) restarts the retention clock."""
     assert event.subject
+    if domain.is_activity(kind):
+        await store.touch(conn, event.subject)
     await outbox.record(
         conn,
         CANDIDATES_PROFILES,
@@ -192,6 +195,11 @@ async def access_slice(conn: asyncpg.Connection, candidate_id: str) -> dict[str,
         out["status"] = row["status"]
         out["created_at"] = row["created_at"]
         out["updated_at"] = row["updated_at"]
+        out["retention"] = {
+            "last_activity_at": row["last_activity_at"],
+            "renewal_requested_at": row["renewal_started_at"],
+            "renewal_mailed_at": row["renewal_mailed_at"],
+        }
         out["notes"] = [dict(n) for n in await store.notes(conn, candidate_id)]
         out["placements"] = [dict(p) for p in await store.placements(conn, candidate_id)]
         out["placement_checks"] = [

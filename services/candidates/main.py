@@ -2,10 +2,12 @@
 
 from services.common.errors import BodyLimit
 
-from . import api, handlers  # noqa: F401  (handlers register their consumers on import)
+from . import api, handlers, retention  # noqa: F401  (handlers register their consumers)
 from .bootstrap import service
 
 MAX_BODY = 1_000_000  # bytes; no candidate request comes near it
 
-app = service.create_app([api.router, api.internal])
+service.background(retention.loop)  # consent renewal requests, lapsed profiles to privacy
+
+app = service.create_app([api.public, api.officers, api.router, api.internal])
 app.add_middleware(BodyLimit, max_bytes=MAX_BODY, message="the request body is too large")

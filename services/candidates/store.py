@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -85,7 +85,8 @@ async def replace_profile(
 
 async def get_profile(conn: asyncpg.Connection, candidate_id: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
-        "SELECT id, status, profile, created_at, updated_at FROM candidates WHERE id = $1",
+        "SELECT id, status, profile, created_at, updated_at, last_activity_at,"
+        " renewal_started_at, renewal_mailed_at FROM candidates WHERE id = $1",
         candidate_id,
     )
 
@@ -408,6 +409,7 @@ async def delete_subject(conn: asyncpg.Connection, candidate_id: str) -> dict[st
         ("placements", "DELETE FROM placements WHERE candidate_id = $1"),
         ("notes", "DELETE FROM notes WHERE candidate_id = $1"),
         ("cv_texts", "DELETE FROM cv_texts WHERE candidate_id = $1"),
+        ("renewal_tokens", "DELETE FROM renewal_tokens WHERE candidate_id = $1"),
         ("profiles", "DELETE FROM candidates WHERE id = $1"),
     ):
         counts[what] = int((await conn.execute(sql, candidate_id)).split()[-1])
@@ -428,9 +430,121 @@ async def scan(
         " UNION ALL SELECT 'placements', count(*) FROM placements WHERE candidate_id = $1"
         " UNION ALL SELECT 'placement_checks', count(*) FROM placement_checks"
         "  WHERE candidate_id = $1"
-        " UNION ALL SELECT 'client_exports', count(*) FROM client_exports WHERE candidate_id = $1",
+        " UNION ALL SELECT 'client_exports', count(*) FROM client_exports WHERE candidate_id = $1"
+        " UNION ALL SELECT 'renewal_tokens', count(*) FROM renewal_tokens"
+        "  WHERE candidate_id = $1",
         subject,
         email_hash,
         phone_hash,
     )
     return [{"where": r["where"], "count": r["count"]} for r in rows if r["count"]]
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+async def touch(conn: asyncpg.Connection, candidate_id: str) -> None:
+    """Activity: the clock starts again and a running renewal cycle ends (its link still
+    works until it expires). Once erasure was asked for, nothing reopens the cycle."""
+    await conn.execute(
+        "UPDATE candidates SET last_activity_at = now(), renewal_started_at = NULL,"
+        " renewal_mailed_at = NULL WHERE id = $1 AND retention_closed_at IS NULL",
+        candidate_id,
+    )
+
+
+async def claim_renewal_due(
+    conn: asyncpg.Connection, inactive_since: datetime, skip: list[str]
+) -> asyncpg.Record | None:
+    """One candidate due for a renewal request, locked; rows another instance holds are
+    skipped, as are those that failed earlier in this round."""
+    return await conn.fetchrow(
+        "SELECT id, status, email_hash, phone_hash, profile->>'email' AS email,"
+        " profile->>'first_name' AS first_name FROM candidates"
+        " WHERE retention_closed_at IS NULL AND renewal_started_at IS NULL"
+        " AND last_activity_at < $1 AND NOT (id = ANY($2::text[]))"
+        " ORDER BY last_activity_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+        inactive_since,
+        skip,
+    )
+
+
+async def start_renewal(
+    conn: asyncpg.Connection, candidate_id: str, mailed: bool, token_hash: str | None,
+    expires_at: datetime,
+) -> None:  # fmt: skip
+    await conn.execute(
+        "UPDATE candidates SET renewal_started_at = now(),"
+        " renewal_mailed_at = CASE WHEN $2 THEN now() END WHERE id = $1",
+        candidate_id,
+        mailed,
+    )
+    if token_hash is not None:
+        await conn.execute(
+            "INSERT INTO renewal_tokens(token_hash, candidate_id, expires_at) VALUES ($1, $2, $3)",
+            token_hash,
+            candidate_id,
+            expires_at,
+        )
+
+
+async def close_lapsed(
+    conn: asyncpg.Connection, asked_before: datetime, limit: int
+) -> list[asyncpg.Record]:
+    """Close the cycles whose grace period is over (locked rows are left to their holder)."""
+    return await conn.fetch(
+        "UPDATE candidates c SET retention_closed_at = now(), retention_outcome = 'lapsed'"
+        " FROM (SELECT id FROM candidates WHERE retention_closed_at IS NULL"
+        "  AND renewal_started_at < $1 ORDER BY renewal_started_at LIMIT $2"
+        "  FOR UPDATE SKIP LOCKED) due"
+        " WHERE c.id = due.id RETURNING c.id, c.renewal_started_at, c.renewal_mailed_at",
+        asked_before,
+        limit,
+    )
+
+
+async def close_retention(conn: asyncpg.Connection, candidate_id: str, outcome: str) -> None:
+    await conn.execute(
+        "UPDATE candidates SET retention_closed_at = now(), retention_outcome = $2 WHERE id = $1",
+        candidate_id,
+        outcome,
+    )
+
+
+async def lock_renewal_token(conn: asyncpg.Connection, token_hash: str) -> asyncpg.Record | None:
+    """The link with its candidate's retention state; the link row is locked, so two clicks
+    at once cannot both use it."""
+    return await conn.fetchrow(
+        "SELECT t.candidate_id, t.expires_at, t.used_at,"
+        " c.id IS NULL OR c.retention_closed_at IS NOT NULL AS closed"
+        " FROM renewal_tokens t LEFT JOIN candidates c ON c.id = t.candidate_id"
+        " WHERE t.token_hash = $1 FOR UPDATE OF t",
+        token_hash,
+    )
+
+
+async def use_renewal_token(conn: asyncpg.Connection, token_hash: str, used_for: str) -> None:
+    await conn.execute(
+        "UPDATE renewal_tokens SET used_at = now(), used_for = $2 WHERE token_hash = $1",
+        token_hash,
+        used_for,
+    )
+
+
+async def renewals_running(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
+    """Candidates asked to renew whose grace period runs: the officer's list (ids only)."""
+    return await conn.fetch(
+        "SELECT id, status, last_activity_at, renewal_started_at, renewal_mailed_at"
+        " FROM candidates WHERE retention_closed_at IS NULL AND renewal_started_at IS NOT NULL"
+        " ORDER BY renewal_started_at LIMIT $1",
+        limit,
+    )
+
+
+async def renewals_due(conn: asyncpg.Connection, inactive_since: datetime) -> int:
+    """Inactive long enough, not asked yet: the next sweep asks them."""
+    return await conn.fetchval(
+        "SELECT count(*) FROM candidates WHERE retention_closed_at IS NULL"
+        " AND renewal_started_at IS NULL AND last_activity_at < $1",
+        inactive_since,
+    )

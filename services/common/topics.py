@@ -33,6 +33,9 @@ INTAKE_REGISTRATIONS = Topic(
 CANDIDATES_PROFILES = Topic("candidates.profiles", ("candidates",), ("intake",))
 DOCUMENTS_OBJECTS = Topic("documents.objects", ("documents",), ("intake", "candidates"))
 CRM_RELATIONS = Topic("crm.relations", ("crm",), ())
+# Retention: a profile whose consent was not renewed in time, or whose owner asked from the
+# renewal link to be forgotten; privacy runs its erasure saga for it.
+CANDIDATES_RETENTION = Topic("candidates.retention", ("candidates",), ("privacy",))
 # Subject-level decisions other services act on: unsubscribed, suppression lifted.
 PRIVACY_REQUESTS = Topic("privacy.requests", ("privacy",), ("candidates", "crm"))
 PRIVACY_ERASURE = Topic("privacy.erasure", ("privacy",), DATA_SERVICES)
@@ -55,6 +58,7 @@ CATALOGUE: tuple[Topic, ...] = (
     CANDIDATES_PROFILES,
     DOCUMENTS_OBJECTS,
     CRM_RELATIONS,
+    CANDIDATES_RETENTION,
     PRIVACY_REQUESTS,
     PRIVACY_ERASURE,
     PRIVACY_ERASURE_DONE,

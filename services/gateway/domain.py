@@ -62,6 +62,9 @@ MATRIX: tuple[Rule, ...] = (
     _r(READ | POST, "/register", PUBLIC),
     _r(READ | POST, "/privacy", PUBLIC),
     _r(POST, "/privacy/{form}", PUBLIC),
+    # The consent-renewal link from the retention mail: the token is the credential.
+    _r(READ | POST, "/privacy/renew/{token}", PUBLIC),
+    _r(READ | POST, "/api/candidates/renewal/{token}", PUBLIC),
     _r(POST, "/api/auth/login", PUBLIC),
     _r(POST, "/api/intake/registrations", PUBLIC),
     _r(READ, "/api/intake/registrations/{id}", PUBLIC),
@@ -73,6 +76,9 @@ MATRIX: tuple[Rule, ...] = (
     _r(POST, "/logout", *EMPLOYEES),
     _r(POST, "/api/auth/logout", *EMPLOYEES),
     _r(READ, "/api/auth/me", *EMPLOYEES),
+    # Privacy officer: who is asked to renew consent (before the recruiters' /api/candidates).
+    _r(READ, "/retention", PRIVACY_OFFICER),
+    _r(READ, "/api/candidates/retention", PRIVACY_OFFICER),
     # Recruiters: candidates, documents, the intake review queue, business relations.
     _r(READ | POST, "/candidates/**", RECRUITER),
     _r(READ | POST, "/intake/**", RECRUITER),

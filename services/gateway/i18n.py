@@ -233,6 +233,68 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "",
         "en": "The privacy statement is published in Dutch.",
     },
+    "renew_title": {"nl": "Ingeschreven blijven?", "en": "Stay registered?"},
+    "renew_intro": {
+        "nl": "We hebben al lange tijd geen contact met je gehad. We bewaren je gegevens alleen "
+        "zolang je door ons bemiddeld wilt worden. Lees de privacyverklaring hieronder en kies.",
+        "en": "We have not been in touch for a long time. We keep your data only as long as you "
+        "want us to mediate for you. Read the privacy statement below and choose.",
+    },
+    "renew_valid_until": {"nl": "Deze link werkt tot", "en": "This link works until"},
+    "renew_agree": {
+        "nl": "Ik wil ingeschreven blijven en ga akkoord met de privacyverklaring, versie",
+        "en": "I want to stay registered and agree to the privacy statement, version",
+    },
+    "renew_button": {"nl": "Ingeschreven blijven", "en": "Stay registered"},
+    "forget_title": {"nl": "Liever vergeten worden?", "en": "Rather be forgotten?"},
+    "forget_intro": {
+        "nl": "Dan verwijderen we al je gegevens en benaderen we je niet meer. Dit kan niet "
+        "ongedaan worden gemaakt.",
+        "en": "Then we delete all your data and will not approach you again. This cannot be "
+        "undone.",
+    },
+    "forget_button": {"nl": "Verwijder mijn gegevens", "en": "Delete my data"},
+    "renewed": {
+        "nl": "Dank je wel! Je blijft ingeschreven en we bewaren je gegevens.",
+        "en": "Thank you! You stay registered and we keep your data.",
+    },
+    "forget_received": {
+        "nl": "Je verzoek is ontvangen: we verwijderen al je gegevens en benaderen je niet meer.",
+        "en": "Your request has been received: we delete all your data and will not approach "
+        "you again.",
+    },
+    "link_404": {"nl": "Deze link kennen we niet.", "en": "We do not know this link."},
+    "link_409": {
+        "nl": "Deze link is al gebruikt. Elke link werkt maar één keer.",
+        "en": "This link has been used already. Each link works once only.",
+    },
+    "link_410": {
+        "nl": "Deze link is verlopen of werkt niet meer.",
+        "en": "This link has expired or no longer works.",
+    },
+    "statement_changed": {
+        "nl": "De privacyverklaring is intussen gewijzigd. Lees de nieuwe versie en kies opnieuw.",
+        "en": "The privacy statement has changed meanwhile. Read the new version and choose again.",
+    },
+    "nav_retention": {"nl": "Bewaartermijn", "en": "Retention"},
+    "retention_title": {
+        "nl": "Bewaartermijn: toestemming opnieuw gevraagd",
+        "en": "Retention: consent renewal requested",
+    },
+    "retention_policy": {
+        "nl": "Kandidaten zonder activiteit gedurende {inactive} dagen krijgen een e-mail om hun "
+        "toestemming te vernieuwen; zonder antwoord binnen {grace} dagen wordt het profiel "
+        "verwijderd (een vergeet-mij-verzoek met verklaring van verwijdering).",
+        "en": "Candidates without activity for {inactive} days get an email to renew their "
+        "consent; without an answer within {grace} days the profile is erased (a forget-me "
+        "request with an erasure certificate).",
+    },
+    "awaiting_sweep": {"nl": "Nog te vragen", "en": "Still to be asked"},
+    "last_activity": {"nl": "Laatste activiteit", "en": "Last activity"},
+    "asked_at": {"nl": "Gevraagd op", "en": "Asked on"},
+    "mailed": {"nl": "Gemaild", "en": "Mailed"},
+    "erasure_on": {"nl": "Verwijderd op", "en": "Erased on"},
+    "no_pending": {"nl": "Niemand wacht op vernieuwing.", "en": "Nobody is pending renewal."},
     "problem": {"nl": "Er ging iets mis", "en": "Something went wrong"},
     "forbidden": {"nl": "Geen toegang", "en": "No access"},
     "back": {"nl": "Terug", "en": "Back"},

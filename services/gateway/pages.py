@@ -71,6 +71,7 @@ NAV = {
     ),
     domain.PRIVACY_OFFICER: (
         ("/requests", "nav_requests"),
+        ("/retention", "nav_retention"),
         ("/breaches", "nav_breaches"),
         ("/audit", "nav_audit"),
     ),
@@ -318,11 +319,20 @@ def statement_paragraphs(text: str) -> list[str]:
 
 async def current_statement(request: Request) -> list[str]:
     """The statement as the privacy service publishes it; the bundled copy if it is down."""
+    return (await versioned_statement(request))[1]
+
+
+async def versioned_statement(request: Request) -> tuple[str | None, list[str]]:
+    """(version, paragraphs) of the current statement; no version when privacy is down."""
     reply = await proxy.call(
         request, "privacy", "GET", "/api/privacy/statements/current", anonymous=True
     )
-    body = reply.body.get("body") if reply.ok and isinstance(reply.body, dict) else None
-    return statement_paragraphs(body if isinstance(body, str) and body else STATEMENT)
+    current = reply.body if reply.ok and isinstance(reply.body, dict) else {}
+    body, version = current.get("body"), current.get("version")
+    return (
+        version if isinstance(version, str) else None,
+        statement_paragraphs(body if isinstance(body, str) and body else STATEMENT),
+    )
 
 
 @router.get("/privacy")
@@ -385,6 +395,56 @@ async def privacy_form(request: Request, form_name: str = "ask") -> Response:
         reply=reply,
         **ctx,
     )
+
+
+# --- public: the consent-renewal link of the retention mail ---------------------------------
+
+RENEWAL_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+async def renewal_page(request: Request, token: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    version, statement = await versioned_statement(request)
+    return render(
+        request, "renew.html", status, token=token, version=version, statement=statement, **ctx
+    )
+
+
+@router.get("/privacy/renew/{token}")
+async def renew_link(request: Request, token: str) -> Response:
+    """Opening the link changes nothing (mail scanners open links); the buttons do."""
+    if not RENEWAL_TOKEN.fullmatch(token):
+        return render(request, "renew.html", 404, step="invalid", status_code=404)
+    reply = await proxy.call(
+        request, "candidates", "GET", f"/api/candidates/renewal/{token}", anonymous=True
+    )
+    if not reply.ok:
+        return render(request, "renew.html", reply.status, step="invalid", reply=reply,
+                      status_code=reply.status)  # fmt: skip
+    return await renewal_page(request, token, step="ask", link=reply.body)
+
+
+@router.post("/privacy/renew/{token}")
+async def renew_answer(request: Request, token: str) -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    if not RENEWAL_TOKEN.fullmatch(token):
+        return render(request, "renew.html", 404, step="invalid", status_code=404)
+    action = text(form, "action", 10)
+    body: dict[str, Any] = {"action": action}
+    if action == "renew":
+        body["statement_version"] = text(form, "statement_version", 20)
+    reply = await proxy.call(
+        request, "candidates", "POST", f"/api/candidates/renewal/{token}", json_body=body,
+        anonymous=True,
+    )  # fmt: skip
+    if reply.ok:
+        return render(request, "renew.html", step="done", outcome=(reply.body or {}).get("outcome"))
+    if reply.status == 409 and isinstance(reply.body, dict) and "current_version" in reply.body:
+        # The statement changed after the page was shown: show the new one, ask again.
+        return await renewal_page(request, token, 409, step="ask", changed=True, link={})
+    status = reply.status if reply.status < 500 else 502
+    return render(request, "renew.html", status, step="invalid", reply=reply, status_code=status)
 
 
 # --- recruiter: candidates -----------------------------------------------------------------
@@ -752,6 +812,13 @@ async def request_action(request: Request, request_id: str, what: str) -> Respon
         )
     ctx = await request_context(request, request_id)
     return render(request, "request.html", what=what, result=reply, **ctx)
+
+
+@router.get("/retention")
+async def retention_page(request: Request) -> Response:
+    """Who was asked to renew consent, and when each profile is erased without an answer."""
+    listing = await proxy.call(request, "candidates", "GET", "/api/candidates/retention")
+    return render(request, "retention.html", listing=listing)
 
 
 @router.get("/breaches")

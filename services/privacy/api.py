@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from services.common.auth import Actor, require_service, role
 from services.common.db import db_conn
-from services.common.envelope import new_id
 from services.common.keys import blind_index
 
 from . import domain, exports, housekeeping, keystore, saga, scan, store, subjects
@@ -174,34 +173,24 @@ async def create_request(
         if key is None:
             raise HTTPException(status_code=410, detail="this person was erased")
         sealed = saga.seal_changes(key, body.changes or {}, subject)
-    request_id = new_id()
     async with conn.transaction():
-        inserted = await store.insert_request(
-            conn,
-            request_id,
-            body.type,
-            "received",
-            subject,
-            kind,
-            e_hash,
-            domain.due_on(date.today()),
-            who.user_id,
-            sealed_changes=sealed,
-        )
-        if not inserted:
-            existing = await store.find_open(conn, body.type, subject or e_hash)
-            if existing is None:  # it closed in between: the officer simply asks again
-                raise HTTPException(status_code=409, detail="a request just closed; try again")
-            await store.link(conn, str(existing["id"]), who.user_id, "officer")
-            out = await request_out(conn, str(existing["id"]))
-            return JSONResponse(out.model_dump(mode="json"), status_code=200)
-        if ref.phone:
-            await conn.execute(
-                "UPDATE requests SET phone_hash = $2 WHERE id = $1",
-                request_id,
-                phone_hash(ref.phone),
+        try:
+            request_id, new = await saga.file_request(
+                conn,
+                body.type,
+                subject,
+                kind,
+                who.user_id,
+                channel="officer",
+                email_hash=e_hash,
+                phone_hash=phone_hash(ref.phone) if ref.phone else None,
+                sealed_changes=sealed,
             )
-        await saga.start(conn, request_id, who.user_id)
+        except saga.JustClosed as exc:  # the officer simply asks again
+            raise HTTPException(status_code=409, detail="a request just closed; try again") from exc
+        if not new:
+            out = await request_out(conn, request_id)
+            return JSONResponse(out.model_dump(mode="json"), status_code=200)
     return await request_out(conn, request_id)
 
 

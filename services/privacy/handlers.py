@@ -10,6 +10,7 @@ import asyncpg
 from services.common import keys, outbox
 from services.common.envelope import Envelope
 from services.common.topics import (
+    CANDIDATES_RETENTION,
     DATA_SERVICES,
     INTAKE_REGISTRATIONS,
     PRIVACY_ACCESS_SLICES,
@@ -30,6 +31,36 @@ async def erasure_acknowledged(event: Envelope, conn: asyncpg.Connection) -> Non
     deleted = event.data.get("deleted") or {}
     if await saga.answered(conn, request_id, event.data["service"], deleted):
         await saga.complete(conn, request_id)
+
+
+# Retention erasures are recorded like any forget-me (list, deadline, certificate, suppression),
+# filed on the `retention` channel with the reason as the request's note.
+RETENTION_ERASURES = {
+    "retention.lapsed": (
+        "service:candidates",
+        "retention: consent not renewed within the grace period",
+    ),
+    "retention.erasure_requested": (
+        "self-service",
+        "retention: the candidate asked to be forgotten from the renewal link",
+    ),
+}
+
+
+@service.consumer(CANDIDATES_RETENTION)
+async def retention_erasure(event: Envelope, conn: asyncpg.Connection) -> None:
+    """A lapsed profile, or a candidate answering the renewal mail with "forget me": run the
+    erasure saga. A subject already erased is dropped by the consumer (tombstone)."""
+    if event.type not in RETENTION_ERASURES or not event.subject:
+        return
+    actor, note = RETENTION_ERASURES[event.type]
+    request_id, new = await saga.file_request(
+        conn, "erasure", event.subject, "candidate", actor, channel="retention", note=note
+    )
+    log.info(
+        "retention erasure filed" if new else "retention erasure linked to an open one",
+        extra={"request_id": request_id, "event_type": event.type},
+    )
 
 
 @service.consumer(PRIVACY_RECTIFICATION_DONE)

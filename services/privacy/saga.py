@@ -7,13 +7,13 @@ DATA_SERVICES, and each `privacy.erasure.done` is ticked off until none is missi
 """
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
 
 from services.common import keys, outbox
-from services.common.envelope import Envelope
+from services.common.envelope import Envelope, new_id
 from services.common.topics import (
     DATA_SERVICES,
     OPS_ALERTS,
@@ -42,7 +42,56 @@ async def alert(conn: asyncpg.Connection, kind: str, ref: str, data: dict[str, A
     return True
 
 
-# --- resolving and starting -----------------------------------------------------------------
+# --- filing, resolving and starting ---------------------------------------------------------
+
+
+class JustClosed(Exception):
+    """The open request this one would be linked to closed meanwhile: file it again."""
+
+
+async def file_request(
+    conn: asyncpg.Connection,
+    type_: str,
+    subject: str | None,
+    kind: str,
+    actor: str,
+    *,
+    channel: str,
+    email_hash: str | None = None,
+    phone_hash: str | None = None,
+    sealed_changes: str | None = None,
+    note: str | None = None,
+) -> tuple[str, bool]:
+    """Record a request whose person is settled and start it; a repeat while one of the same
+    type is open for the person is linked to that one instead. Every channel that files a
+    ready request (the officer, retention) comes through here. Call inside a transaction.
+    Returns (the request's id, whether it is new)."""
+    request_id = new_id()
+    inserted = await store.insert_request(
+        conn,
+        request_id,
+        type_,
+        "received",
+        subject,
+        kind,
+        email_hash,
+        domain.due_on(date.today()),
+        actor,
+        channel=channel,
+        sealed_changes=sealed_changes,
+    )
+    if not inserted:
+        existing = await store.find_open(conn, type_, subject or email_hash)
+        if existing is None:
+            raise JustClosed(type_)
+        await store.link(conn, str(existing["id"]), actor, channel)
+        return str(existing["id"]), False
+    if phone_hash:
+        await store.set_phone_hash(conn, request_id, phone_hash)
+    if note:
+        await store.set_note(conn, request_id, note)
+    await start(conn, request_id, actor)
+    return request_id, True
 
 
 async def resolve_and_start(pool: asyncpg.Pool, request_id: str, actor: str) -> None:

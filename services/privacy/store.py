@@ -119,6 +119,10 @@ async def set_subject(conn: asyncpg.Connection, request_id: str, subject: str, k
     )
 
 
+async def set_phone_hash(conn: asyncpg.Connection, request_id: str, phone_hash: str) -> None:
+    await conn.execute("UPDATE requests SET phone_hash = $2 WHERE id = $1", request_id, phone_hash)
+
+
 async def set_note(conn: asyncpg.Connection, request_id: str, note: str) -> None:
     await conn.execute("UPDATE requests SET note = $2 WHERE id = $1", request_id, note)
 

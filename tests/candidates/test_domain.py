@@ -1,6 +1,6 @@
 """Pure candidate rules: no stack needed."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -111,3 +111,41 @@ def test_search_query_words_leave_out_what_is_excluded_and_keep_quoting():
     assert [rank for *_, rank in domain.relevance_levels(words)] == pytest.approx(
         [1, 6 / 7, 1 / 7, 0]
     )
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+def test_retention_asks_after_the_inactive_period_and_erases_after_the_grace_period():
+    policy = domain.RetentionPolicy(inactive=timedelta(days=730), grace=timedelta(days=30))
+    now = datetime(2026, 11, 26, 12, tzinfo=UTC)
+    assert policy.asked_if_inactive_since(now) == datetime(2024, 11, 26, 12, tzinfo=UTC)
+    assert policy.lapsed_if_asked_before(now) == datetime(2026, 10, 27, 12, tzinfo=UTC)
+    assert policy.erasure_on(now) == datetime(2026, 12, 26, 12, tzinfo=UTC)
+
+
+def test_contact_counts_as_activity_but_reading_or_leaving_does_not():
+    for kind in ("profile.created", "note.added", "placement.checked", "consent.renewed"):
+        assert domain.is_activity(kind)
+    for kind in ("cv.removed", "profile.unsubscribed", "renewal.requested", "audit.read"):
+        assert not domain.is_activity(kind)
+
+
+def test_renewal_links_are_single_use_and_expire():
+    token, stored = domain.new_renewal_token()
+    assert domain.TOKEN.fullmatch(token) and token not in stored
+    assert domain.renewal_token_hash(token) == stored
+    now = datetime(2026, 11, 26, tzinfo=UTC)
+    later = now + timedelta(days=1)
+    assert domain.token_problem(None, later, False, now) is None
+    assert domain.token_problem(now, later, False, now)[0] == 409  # used
+    assert domain.token_problem(None, now, False, now)[0] == 410  # expired
+    assert domain.token_problem(None, later, True, now)[0] == 410  # being erased
+
+
+def test_renewal_mail_is_dutch_names_the_date_and_offers_both_choices():
+    subject, body = domain.renewal_mail("Sanne", "https://x.nl/privacy/renew/t", date(2026, 12, 26))
+    assert subject == "Wil je ingeschreven blijven bij Allegro Talent?"
+    assert body.startswith("Beste Sanne,") and "26-12-2026" in body
+    assert "https://x.nl/privacy/renew/t" in body and "verwijderen" in body
+    assert domain.renewal_mail(None, "l", date(2026, 12, 26))[1].startswith("Beste kandidaat,")
