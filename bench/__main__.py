@@ -25,6 +25,8 @@ from bench.stats import load, say, summary
 from devstack.infra import LocalStack, free_ports
 from devstack.services import Platform, database_url, free_service_ports
 
+MEASUREMENTS = ("ceiling", "intake_pipeline", "search", "forget_me", "access_export")
+FLOWS = MEASUREMENTS[2:]  # these need the generated candidates
 EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "registration-accepted.json"
 
 
@@ -217,14 +219,17 @@ async def measure(name: str, report: dict[str, Any], coro: Awaitable[dict[str, A
 async def run_all(plat: Platform, args: argparse.Namespace, report: dict[str, Any]) -> None:
     from bench import flows  # the privacy and search measurements
 
-    await measure("ceiling", report, bench_ceiling(plat, args.n, args.concurrency))
-    await measure("intake_pipeline", report, bench_intake(plat, args.n, args.concurrency))
-    ceiling = report["ceiling"].get("multipart_s3_insert", {}).get("rate_per_s")
-    pipeline = report["intake_pipeline"].get("end_to_end", {}).get("rate_per_s")
+    if flows.wanted(args, "ceiling"):
+        await measure("ceiling", report, bench_ceiling(plat, args.n, args.concurrency))
+    if flows.wanted(args, "intake_pipeline"):
+        await measure("intake_pipeline", report, bench_intake(plat, args.n, args.concurrency))
+    ceiling = report.get("ceiling", {}).get("multipart_s3_insert", {}).get("rate_per_s")
+    pipeline = report.get("intake_pipeline", {}).get("end_to_end", {}).get("rate_per_s")
     if ceiling and pipeline:
         report["intake_pipeline"]["fraction_of_ceiling"] = round(pipeline / ceiling, 2)
         report["intake_pipeline"]["goal_half_of_ceiling_met"] = pipeline >= ceiling / 2
-    await flows.run(plat, args, report, measure, say)
+    if any(flows.wanted(args, m) for m in FLOWS):
+        await flows.run(plat, args, report, measure, say)
 
 
 def main() -> int:
@@ -234,13 +239,27 @@ def main() -> int:
     parser.add_argument(
         "--candidates", type=int, default=100_000, help="store size for search/erasure"
     )
+    parser.add_argument("--erasures", type=int, default=100, help="forget-me requests to time")
+    parser.add_argument(
+        "--only",
+        type=lambda s: [m for m in s.split(",") if m],
+        default=[],
+        help="comma-separated measurements to run (default all): " + ",".join(MEASUREMENTS),
+    )
     parser.add_argument("--out", type=Path, default=Path("bench-report.json"))
     args = parser.parse_args()
+    if unknown := set(args.only) - set(MEASUREMENTS):
+        parser.error(f"unknown measurements: {', '.join(sorted(unknown))}")
 
     report: dict[str, Any] = {
         "machine": {"cores": os.cpu_count(), "python": host.python_version()},
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "parameters": {"n": args.n, "concurrency": args.concurrency, "candidates": args.candidates},
+        "parameters": {
+            "n": args.n,
+            "concurrency": args.concurrency,
+            "candidates": args.candidates,
+            "only": args.only,
+        },
     }
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         root = Path(tmp)

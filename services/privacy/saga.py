@@ -261,19 +261,14 @@ async def answered(
     conn: asyncpg.Connection, request_id: str, service: str, counts: dict[str, Any]
 ) -> bool:
     """Tick off one service; True when this answer was the last one missing."""
-    if not await store.mark_done(conn, request_id, service, counts):
-        return False
-    if await store.pending_count(conn, request_id):
+    if await store.mark_done(conn, request_id, service, counts) != 0:
         return False
     req = await store.get_request(conn, request_id, lock=True)
     return req is not None and req["status"] in ("in_progress", "error")
 
 
 async def complete(conn: asyncpg.Connection, request_id: str) -> None:
-    await conn.execute(
-        "UPDATE requests SET sealed_changes = NULL WHERE id = $1", request_id
-    )  # the new values live with their owner now
-    await store.set_status(conn, request_id, "complete", SYSTEM)
+    await store.complete(conn, request_id, SYSTEM)
 
 
 # --- missing answers, retry -----------------------------------------------------------------

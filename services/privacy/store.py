@@ -110,6 +110,20 @@ async def set_status(
     await add_event(conn, request_id, status, actor, note)
 
 
+async def complete(conn: asyncpg.Connection, request_id: str, actor: str) -> None:
+    """`set_status(..., "complete")` in one round trip; a rectification's sealed new values
+    are dropped, as they live with their owner now."""
+    await conn.execute(
+        "WITH done AS ("
+        "  UPDATE requests SET status = 'complete', completed_at = now(), error = NULL,"
+        "  sealed_changes = NULL WHERE id = $1 RETURNING id)"
+        " INSERT INTO request_events(request_id, status, actor)"
+        " SELECT id, 'complete', $2 FROM done",
+        request_id,
+        actor,
+    )
+
+
 async def set_subject(conn: asyncpg.Connection, request_id: str, subject: str, kind: str) -> None:
     await conn.execute(
         "UPDATE requests SET subject = $2, subject_kind = $3 WHERE id = $1",
@@ -244,24 +258,27 @@ async def add_pending(conn: asyncpg.Connection, request_id: str, services: tuple
 
 async def mark_done(
     conn: asyncpg.Connection, request_id: str, service: str, counts: dict[str, Any]
-) -> bool:
-    """The first answer counts; a re-sent command's second answer changes nothing."""
-    return bool(
-        await conn.fetchval(
-            "UPDATE request_progress SET status = 'done', done_at = now(), counts = $3::jsonb"
-            " WHERE request_id = $1 AND service = $2 AND status = 'pending' RETURNING true",
-            request_id,
-            service,
-            json.dumps(counts),
-        )
-    )
+) -> int | None:
+    """Record a service's answer; returns how many services are still missing, or None when
+    this answer changes nothing (the first answer counts, a re-sent command's second does not).
 
-
-async def pending_count(conn: asyncpg.Connection, request_id: str) -> int:
-    return await conn.fetchval(
-        "SELECT count(*) FROM request_progress WHERE request_id = $1 AND status = 'pending'",
+    One round trip: the pending count is read from the snapshot before the update, so the
+    row marked here is still counted in it.
+    """
+    row = await conn.fetchrow(
+        "WITH marked AS ("
+        "  UPDATE request_progress SET status = 'done', done_at = now(), counts = $3::jsonb"
+        "  WHERE request_id = $1 AND service = $2 AND status = 'pending' RETURNING 1)"
+        " SELECT (SELECT count(*) FROM marked) AS marked,"
+        " (SELECT count(*) FROM request_progress WHERE request_id = $1 AND status = 'pending')"
+        "  AS pending",
         request_id,
+        service,
+        json.dumps(counts),
     )
+    if not row["marked"]:
+        return None
+    return row["pending"] - row["marked"]
 
 
 async def pending_services(conn: asyncpg.Connection, request_id: str) -> list[asyncpg.Record]:
