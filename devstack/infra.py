@@ -81,6 +81,8 @@ class Endpoints:
             "S3_SECRET_KEY": self.s3_secret_key,
             "SMTP_HOST": self.smtp_host,
             "SMTP_PORT": str(self.smtp_port),
+            # The local broker keeps its log as objects here; the erasure scan reads it as topics.
+            "BROKER_STORAGE_BUCKET": TANSU_BUCKET,
         }
 
 

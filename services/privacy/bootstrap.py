@@ -26,6 +26,9 @@ class PrivacySettings(Settings):
 
     # The verification scan reads object contents up to this size.
     scan_max_object_bytes: int = 20 * 1024 * 1024
+    # A broker that keeps its log in the object store (the local one does): that bucket holds
+    # the topics, which the scan reads (and decrypts) as topics rather than as raw objects.
+    broker_storage_bucket: str = ""
 
 
 settings = PrivacySettings()
