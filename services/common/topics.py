@@ -21,6 +21,9 @@ class Topic:
     producers: tuple[str, ...]
     consumers: tuple[str, ...]
     partitions: int = 4
+    # False only where the kit builds every record and none can hold personal data: the
+    # erasure scan need not read it (the bus privacy scan in the tests still does).
+    personal: bool = True
 
     @property
     def dlq(self) -> str:
@@ -48,7 +51,13 @@ PRIVACY_RECTIFICATION_DONE = Topic(
 )
 OPS_AUDIT = Topic("ops.audit", ("gateway", "candidates", "documents", "privacy"), ("gateway",))
 # The gateway watches the heartbeats and raises ops.alerts (silent service, backlog, lag).
-OPS_HEALTH = Topic("ops.health", (*DATA_SERVICES, "privacy", "gateway"), ("gateway",), partitions=1)
+OPS_HEALTH = Topic(
+    "ops.health",
+    (*DATA_SERVICES, "privacy", "gateway"),
+    ("gateway",),
+    partitions=1,
+    personal=False,  # heartbeats: service name, version, lag, backlog (Service.heartbeat)
+)
 # Operators' decisions on dead letters (replayed, discarded): the dead-letter topics are immutable.
 OPS_DEADLETTERS = Topic("ops.deadletters", ("ops",), (), partitions=1)
 OPS_ALERTS = Topic("ops.alerts", ("privacy", "gateway"), (), partitions=1)
@@ -75,10 +84,12 @@ CATALOGUE: tuple[Topic, ...] = (
 BY_NAME = {t.name: t for t in CATALOGUE}
 
 
-def all_topic_names() -> list[tuple[str, int]]:
-    """Every topic with its partition count, dead-letter topics included (one partition each)."""
-    names = [(t.name, t.partitions) for t in CATALOGUE]
-    names += [(t.dlq, 1) for t in CATALOGUE if t.consumers]
+def all_topic_names(personal_only: bool = False) -> list[tuple[str, int]]:
+    """Every topic with its partition count, dead-letter topics included (one partition each);
+    with `personal_only`, those that can hold personal data."""
+    topics = [t for t in CATALOGUE if t.personal or not personal_only]
+    names = [(t.name, t.partitions) for t in topics]
+    names += [(t.dlq, 1) for t in topics if t.consumers]
     return names
 
 
