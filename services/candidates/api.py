@@ -25,7 +25,7 @@ from services.common import outbox
 from services.common.audit import record_read
 from services.common.auth import Actor, require_service, role
 from services.common.db import db_conn
-from services.common.envelope import Envelope, new_id
+from services.common.envelope import Envelope, new_id, utcnow
 from services.common.errors import field_errors, invalid
 from services.common.scan import ScanRequest
 from services.common.topics import CANDIDATES_PROFILES, CANDIDATES_RETENTION
@@ -491,9 +491,7 @@ async def usable_link(conn: asyncpg.Connection, token: str) -> tuple[str, asyncp
     row = await store.lock_renewal_token(conn, token_hash)
     if row is None:
         raise HTTPException(status_code=404, detail="Deze link kennen we niet.")
-    problem = domain.token_problem(
-        row["used_at"], row["expires_at"], row["closed"], retention.utcnow()
-    )
+    problem = domain.token_problem(row["used_at"], row["expires_at"], row["closed"], utcnow())
     if problem is not None:
         raise HTTPException(status_code=problem[0], detail=problem[1])
     return token_hash, row
@@ -576,9 +574,7 @@ async def _answer_renewal(
         if current is None or body.statement_version != current:
             raise StatementChanged  # rolls back: the link stays usable
         profile = domain.loads(row["profile"])
-        profile["consent"] = domain.renewed_consent(
-            profile.get("consent"), current, retention.utcnow()
-        )
+        profile["consent"] = domain.renewed_consent(profile.get("consent"), current, utcnow())
         await store.replace_profile(conn, cid, profile, derive_now(profile))
         await changed(conn, "consent.renewed", cid, None, statement_version=current)
     return JSONResponse(
@@ -612,7 +608,7 @@ async def renewals(
     rules = retention.policy()
     async with conn.transaction():
         rows = await store.renewals_running(conn, limit)
-        due = await store.renewals_due(conn, rules.asked_if_inactive_since(retention.utcnow()))
+        due = await store.renewals_due(conn, rules.asked_if_inactive_since(utcnow()))
         await audit(conn, who, "candidate.retention.read", None, subjects=[r["id"] for r in rows])
     return {
         "inactive_days": retention.settings.retention_inactive_days,

@@ -7,13 +7,13 @@ cycle is recorded in the transaction that sent the mail, so nobody is mailed twi
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import asyncpg
 import httpx
 
 from services.common import outbox
-from services.common.envelope import Envelope
+from services.common.envelope import Envelope, utcnow
 from services.common.mail import send_mail
 from services.common.topics import CANDIDATES_RETENTION
 
@@ -22,10 +22,6 @@ from .bootstrap import CandidatesSettings, service, settings
 
 log = logging.getLogger(__name__)
 LAPSE_BATCH = 100
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def policy(s: CandidatesSettings = settings) -> domain.RetentionPolicy:

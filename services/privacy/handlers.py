@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 from services.common import keys, outbox
-from services.common.envelope import Envelope
+from services.common.envelope import Envelope, utcnow
 from services.common.topics import (
     CANDIDATES_RETENTION,
     DATA_SERVICES,
@@ -97,7 +97,7 @@ async def access_slice(event: Envelope, conn: asyncpg.Connection) -> None:
     ]
     manifest = {
         "request_id": request_id,
-        "assembled_at": saga.utcnow().isoformat(),
+        "assembled_at": utcnow().isoformat(),
         "services": sorted((*DATA_SERVICES, "privacy")),
         "note": "Alle persoonsgegevens die Allegro Talent van je bewaart, per dienst.",
     }
@@ -106,7 +106,7 @@ async def access_slice(event: Envelope, conn: asyncpg.Connection) -> None:
         export["prefix"],
         {"privacy.json": {"requests": own}, "manifest.json": manifest},
     )
-    expires = saga.utcnow() + timedelta(hours=settings.export_keep_hours)
+    expires = utcnow() + timedelta(hours=settings.export_keep_hours)
     await store.export_ready(conn, request_id, name, expires)
     await saga.complete(conn, request_id)
 

@@ -10,6 +10,8 @@ from datetime import date
 
 import asyncpg
 
+from services.common.envelope import utcnow
+
 from . import domain, exports, saga, store
 from .bootstrap import service, settings
 
@@ -30,7 +32,7 @@ async def run_once(pool: asyncpg.Pool) -> dict[str, int]:
 
 
 async def _round(pool: asyncpg.Pool, counts: dict[str, int]) -> None:
-    now, today = saga.utcnow(), date.today()
+    now, today = utcnow(), date.today()
     async with pool.acquire() as conn:
         open_requests = await store.open_requests(conn)
     for req in open_requests:

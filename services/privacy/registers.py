@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from services.common.auth import Actor, role
 from services.common.db import db_conn
-from services.common.envelope import new_id
+from services.common.envelope import new_id, utcnow
 
 from . import domain, saga, store
 
@@ -42,7 +42,7 @@ class BreachIn(BaseModel):
     def plausible(self) -> "BreachIn":
         if any(not 1 <= len(c) <= 100 for c in self.categories):
             raise ValueError("each category is 1 to 100 characters")
-        if self.discovered_at > saga.utcnow():
+        if self.discovered_at > utcnow():
             raise ValueError("discovered_at lies in the future")
         if self.occurred_at and self.occurred_at > self.discovered_at:
             raise ValueError("occurred_at lies after discovered_at")
@@ -109,7 +109,7 @@ async def list_breaches(
     _: Actor = Depends(officer),
     conn: asyncpg.Connection = Depends(db_conn),
 ) -> list[dict[str, Any]]:
-    now = saga.utcnow()
+    now = utcnow()
     return [breach_out(r, now) for r in await store.list_breaches(conn, open_only)]
 
 
@@ -120,7 +120,7 @@ async def get_breach(
     row = await store.get_breach(conn, str(breach_id))
     if row is None:
         raise HTTPException(status_code=404, detail="no such breach")
-    return breach_out(row, saga.utcnow())
+    return breach_out(row, utcnow())
 
 
 @router.patch("/breaches/{breach_id}")

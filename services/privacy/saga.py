@@ -7,7 +7,7 @@ DATA_SERVICES, and each `privacy.erasure.done` is ticked off until none is missi
 """
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -312,7 +312,3 @@ async def retry(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> No
         topic, event = await command(conn, req)
         await outbox.record(conn, topic, event)
         await store.mark_resent(conn, request_id, pending, reset=True)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

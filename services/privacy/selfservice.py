@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from services.common.db import db_conn
-from services.common.envelope import new_id
+from services.common.envelope import new_id, utcnow
 from services.common.keys import blind_index
 from services.common.mail import send_mail
 
@@ -93,7 +93,7 @@ async def ask(
             conn,
             request_id,
             domain.code_hash(settings.blind_index_key, request_id, code),
-            saga.utcnow() + domain.CODE_TTL,
+            utcnow() + domain.CODE_TTL,
         )
     try:
         await send_mail(
@@ -158,7 +158,7 @@ async def _check_code(
         return HTTPException(
             status_code=409, detail="dit verzoek is al bevestigd of gesloten"
         ), None
-    if req["code_expires_at"] is None or req["code_expires_at"] < saga.utcnow():
+    if req["code_expires_at"] is None or req["code_expires_at"] < utcnow():
         await store.clear_code(conn, rid)
         await store.set_status(conn, rid, "cancelled", ACTOR, "code expired")
         return HTTPException(
