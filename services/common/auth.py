@@ -18,13 +18,13 @@ class Actor:
     role: str
 
 
-def require_service(request: Request, x_service_token: str = Header(default="")) -> None:
+async def require_service(request: Request, x_service_token: str = Header(default="")) -> None:
     expected = request.app.state.settings.service_token
     if not expected or not hmac.compare_digest(x_service_token, expected):
         raise HTTPException(status_code=401, detail="a valid service credential is required")
 
 
-def actor(
+async def actor(
     _: None = Depends(require_service),
     x_actor_id: str = Header(default=""),
     x_actor_role: str = Header(default=""),
@@ -37,7 +37,7 @@ def actor(
 def role(*allowed: str):
     """Dependency factory: the acting user must have one of these roles."""
 
-    def check(who: Actor = Depends(actor)) -> Actor:
+    async def check(who: Actor = Depends(actor)) -> Actor:
         if who.role not in allowed:
             raise HTTPException(status_code=403, detail="your role does not allow this")
         return who

@@ -41,21 +41,45 @@ class Subscription:
 class Offsets:
     """Offsets of handled messages, committed in batches rather than one round trip each.
 
-    A crash before a batch is committed redelivers those messages; the inbox makes that
-    harmless. Only offsets of messages that are completely handled are ever committed.
+    Messages of one partition may finish out of order (they run concurrently across keys), so
+    a partition's commit stops at its oldest message still running. A crash before a batch is
+    committed redelivers those messages; the inbox makes that harmless.
     """
 
     def __init__(self) -> None:
-        self._handled: dict[TopicPartition, int] = {}
+        self._running: dict[TopicPartition, set[int]] = {}
+        self._next: dict[TopicPartition, int] = {}  # one past the highest finished offset
+        self._dirty: set[TopicPartition] = set()
+
+    @staticmethod
+    def _where(msg: KafkaMessage) -> tuple[TopicPartition, int]:
+        raw = msg.raw_message
+        return TopicPartition(raw.topic, raw.partition), raw.offset
+
+    def started(self, msg: KafkaMessage) -> None:
+        tp, offset = self._where(msg)
+        self._running.setdefault(tp, set()).add(offset)
 
     def handled(self, msg: KafkaMessage) -> None:
-        raw = msg.raw_message
-        self._handled[TopicPartition(raw.topic, raw.partition)] = raw.offset + 1
+        tp, offset = self._where(msg)
+        self._running.get(tp, set()).discard(offset)
+        self._next[tp] = max(self._next.get(tp, 0), offset + 1)
+        self._dirty.add(tp)
+
+    def committable(self) -> dict[TopicPartition, int]:
+        """Per partition touched since the last commit: everything before this is handled.
+        A message rewound for redelivery (nack) stays running, so the commit waits for it."""
+        out = {}
+        for tp in self._dirty:
+            running = self._running.get(tp)
+            out[tp] = min(running) if running else self._next[tp]
+        return out
 
     async def commit(self, consumer: AIOKafkaConsumer | None) -> None:
-        if not self._handled or consumer is None:
+        if not self._dirty or consumer is None:
             return
-        offsets, self._handled = self._handled, {}
+        offsets = self.committable()
+        self._dirty = {tp for tp in self._dirty if self._running.get(tp)}
         assigned = consumer.assignment()
         offsets = {tp: o for tp, o in offsets.items() if tp in assigned}
         try:
@@ -63,6 +87,53 @@ class Offsets:
                 await consumer.commit(offsets)
         except (KafkaError, AssertionError) as exc:  # a rebalance took the partition away
             log.info("offset commit skipped", extra={"error": type(exc).__name__})
+
+
+class Dispatcher:
+    """Runs handlers concurrently across keys and in arrival order within a key.
+
+    Events of one subject (the message key) keep their order; other subjects need not wait
+    behind a slow or retrying one. At most `limit` messages are in hand: when all slots are
+    taken, `submit` waits, so the service stops fetching until one is free.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._slots = asyncio.Semaphore(limit)
+        self._last: dict[object, asyncio.Task[None]] = {}  # the latest task per key
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = asyncio.Event()
+
+    async def submit(self, key: object, work: Callable[[], Awaitable[None]]) -> None:
+        if self._closed.is_set():  # shutting down: hold the consume loop until it is stopped
+            await asyncio.Future()
+        await self._slots.acquire()
+        before = self._last.get(key)
+
+        async def run() -> None:
+            try:
+                if before is not None:
+                    await asyncio.wait([before])
+                await work()
+            finally:
+                self._slots.release()
+                if self._last.get(key) is task:
+                    del self._last[key]
+
+        task = asyncio.create_task(run())
+        self._last[key] = task
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self, grace: float) -> None:
+        """Take no more messages and let those in hand finish (shutdown); what does not finish
+        is redelivered later, since its offset is not committed."""
+        self._closed.set()
+        if self._tasks:
+            _, late = await asyncio.wait(set(self._tasks), timeout=grace)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late)
 
 
 class Poison(Exception):

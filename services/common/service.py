@@ -23,7 +23,7 @@ from minio import Minio
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from . import db, errors, outbox
-from .consumer import Handler, Offsets, Subscription, consume
+from .consumer import Dispatcher, Handler, Offsets, Subscription, consume
 from .envelope import Envelope
 from .keys import KeyClient
 from .logs import setup_logging
@@ -37,9 +37,11 @@ VERSION = version("talent-platform")
 INSTANCE = f"{socket.gethostname()}:{os.getpid()}"
 
 
-async def _raw_body(msg: KafkaMessage) -> bytes:
-    """Hand the undecoded bytes to `consume`, which parses (and dead-letters) them itself."""
-    return msg.body
+async def _the_message(msg: KafkaMessage) -> KafkaMessage:
+    """Hand the message itself to the handler: `consume` parses (and dead-letters) the body
+    itself, and a `Context` parameter would cost a worker-thread hop per message in
+    FastStream's dependency injection."""
+    return msg
 
 
 class Service:
@@ -68,6 +70,7 @@ class Service:
         self.subscriptions: dict[str, Subscription] = {}  # by topic name
         self._kafka_subscriber: Any = None
         self._offsets = Offsets()
+        self._dispatcher = Dispatcher(self.settings.consumer_concurrency)
         self._pool: asyncpg.Pool | None = None
         self._s3: Minio | None = None
         # One pooled client for every call to another service's internal API: a client per
@@ -119,19 +122,25 @@ class Service:
     def _subscribe(self) -> None:
         """ONE Kafka consumer for all of this service's topics: every consumer polls the broker
         (and the local broker polls its object store) even when idle, and every consumer in a
-        group costs a rebalance at start. Messages are handled one at a time, in order."""
+        group costs a rebalance at start. Messages are handled concurrently across subjects
+        and in order within one (the message key; keyless ones in partition order)."""
         if not self.subscriptions or self._kafka_subscriber is not None:
             return
 
-        async def on_message(body: bytes, msg: KafkaMessage) -> None:
-            await consume(
-                self.pool,
-                self.broker,
-                self.subscriptions[msg.raw_message.topic],
-                msg,
-                self._offsets,
-                self.settings.consumer_max_attempts,
-                self.settings.consumer_backoff_seconds,
+        async def on_message(msg: Any) -> None:
+            raw = msg.raw_message
+            self._offsets.started(msg)
+            await self._dispatcher.submit(
+                raw.key or (raw.topic, raw.partition),
+                lambda: consume(
+                    self.pool,
+                    self.broker,
+                    self.subscriptions[raw.topic],
+                    msg,
+                    self._offsets,
+                    self.settings.consumer_max_attempts,
+                    self.settings.consumer_backoff_seconds,
+                ),
             )
 
         on_message.__name__ = f"{self.name}_consumer"
@@ -140,7 +149,7 @@ class Service:
             group_id=self.name,
             auto_offset_reset="earliest",  # new groups start at the beginning (STACK.md)
             ack_policy=AckPolicy.MANUAL,
-            decoder=_raw_body,
+            decoder=_the_message,
             session_timeout_ms=6_000,
             heartbeat_interval_ms=1_000,
             # The local broker answers a fetch only at its deadline: keep that short.
@@ -246,6 +255,8 @@ class Service:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            # Let the messages in hand finish, then commit what they did.
+            await self._dispatcher.drain(grace=10)
             with contextlib.suppress(Exception):  # best effort: the inbox absorbs redelivery
                 await self.commit_offsets()
             await self.broker.stop()

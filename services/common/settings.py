@@ -13,7 +13,7 @@ class Settings(BaseSettings):
     environment: str = "local"  # "local" relaxes cookie Secure flags; anything else is production
 
     database_url: str = "postgresql://postgres@127.0.0.1:55432/postgres"
-    db_pool_max: int = 10
+    db_pool_max: int = 20
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     topic_replication: int = 1  # production: 3 (deploy/)
     s3_endpoint: str = "http://127.0.0.1:8333"
@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     # Consumer retry policy: attempts in-process, then the dead-letter topic.
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.5  # 0.5, 1, 2, 4 s: rides out a short outage
+    # Messages handled at once per service (each holds a pooled connection while it runs).
+    consumer_concurrency: int = 8
     outbox_poll_seconds: float = 0.5
     # Each commit is a write in the broker's storage; a crash redelivers at most a second's
     # worth of messages, which the inbox absorbs.

@@ -38,7 +38,7 @@ async def kit(endpoints, tmp_path: Path):
     await admin.close()
 
     (tmp_path / "001_effects.sql").write_text(
-        "CREATE TABLE effects (event_id uuid, note text, at timestamptz DEFAULT now());"
+        "CREATE TABLE effects (event_id uuid, note text, at timestamptz DEFAULT clock_timestamp());"
     )
     settings = Settings(
         service_name="kittest",
@@ -54,6 +54,8 @@ async def kit(endpoints, tmp_path: Path):
     async def record_effect(event: Envelope, conn: asyncpg.Connection) -> None:
         if event.data.get("poison") and not service.fixed:  # type: ignore[attr-defined]
             raise RuntimeError("this handler can never process this event")
+        if event.data.get("slow"):
+            await asyncio.sleep(1.5)
         await conn.execute(
             "INSERT INTO effects(event_id, note) VALUES ($1, $2)", event.id, event.data["note"]
         )
@@ -117,6 +119,28 @@ async def test_a_redelivered_event_has_one_effect(kit, endpoints):
         await publish_raw(endpoints.kafka_bootstrap, kit.topic.name, [later.to_bytes()], b"s-1")
         rows = await eventually(lambda: _has(kit, later.id))
     assert [r["note"] for r in rows] == ["once", "after the replays"]
+
+
+async def test_a_slow_subject_holds_up_no_other_and_each_keeps_its_order(kit, endpoints):
+    def about(subject: str, note: str, **data) -> bytes:
+        return Envelope(
+            type="kittest.happened", source="kittest", subject=subject, data={"note": note, **data}
+        ).to_bytes()
+
+    bootstrap, name = endpoints.kafka_bootstrap, kit.topic.name
+    async with running(kit):
+        first = [about("s-slow", "slow", slow=True), about("s-slow", "then")]
+        await publish_raw(bootstrap, name, first, b"s-slow")
+        await asyncio.sleep(0.7)  # the slow one is in hand now
+        last = about("s-quick", "quick")
+        await publish_raw(bootstrap, name, [last], b"s-quick")
+        rows = await eventually(lambda: _notes_when(kit, 3))
+    assert rows == ["quick", "slow", "then"]
+
+
+async def _notes_when(service: Service, count: int) -> list[str] | None:
+    rows = await effects(service)
+    return [r["note"] for r in rows] if len(rows) >= count else None
 
 
 async def _has(service: Service, event_id: str) -> list[asyncpg.Record] | None:
