@@ -68,22 +68,25 @@ async def create_databases(server_url: str) -> None:
 
 
 def load_secrets(root: Path, env: dict[str, str]) -> dict[str, str]:
-    """Service token, master key and blind-index key: from the environment, else generated once
-    and kept (mode 600) under the data root so a restart can still open its data."""
+    """Service token, master key, blind-index key and intake's staging key: from the
+    environment, else generated once and kept (mode 600) under the data root so a restart can
+    still open its data."""
     path = root / "secrets.json"
     stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
     wanted = {
         "SERVICE_TOKEN": lambda: secrets.token_urlsafe(32),
         "MASTER_KEY": lambda: base64.b64encode(os.urandom(32)).decode(),
         "BLIND_INDEX_KEY": lambda: base64.b64encode(os.urandom(32)).decode(),
+        "STAGING_KEY": lambda: base64.b64encode(os.urandom(32)).decode(),
     }
     values = {}
     for name, make in wanted.items():
         values[name] = env.get(name) or stored.get(name) or make()
-    if not path.exists():
+    keep = {k: v for k, v in values.items() if k not in env}
+    if keep != stored:  # a new root, or a secret added since it was made
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
-        path.write_text(json.dumps({k: v for k, v in values.items() if k not in env}))
+        path.write_text(json.dumps(keep))
     return values
 
 

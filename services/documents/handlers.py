@@ -14,6 +14,7 @@ from services.common import erasure, keys, outbox
 from services.common.access import answer as access_answer
 from services.common.consumer import Poison
 from services.common.envelope import Envelope
+from services.common.storage import put_export_copy
 from services.common.topics import (
     DOCUMENTS_OBJECTS,
     INTAKE_REGISTRATIONS,
@@ -233,7 +234,7 @@ async def _export(
             documents.append(described | {"file": None, "missing": True})
             continue
         await asyncio.to_thread(
-            objects.put_plain,
+            put_export_copy,
             service.s3,
             command.export_bucket,
             name,

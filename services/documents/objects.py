@@ -93,10 +93,3 @@ def count_versions(client: Minio, bucket: str, prefix: str) -> int:
     return sum(
         1 for _ in client.list_objects(bucket, prefix=prefix, recursive=True, include_version=True)
     )
-
-
-def put_plain(client: Minio, bucket: str, name: str, data: bytes, content_type: str) -> None:
-    """A copy for the person's own access export (privacy's bucket, privacy's link)."""
-    if not client.bucket_exists(bucket):
-        ensure_bucket(client, bucket)
-    client.put_object(bucket, name, io.BytesIO(data), len(data), content_type=content_type)

@@ -5,7 +5,6 @@ import hashlib
 import ipaddress
 import json
 import logging
-import os
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -349,7 +348,7 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
             return problem(503, "request", "registration is unavailable; please try again soon")
         assert key is not None
 
-    file_key = os.urandom(32)
+    file_key, wrapped_key = staging.new_key(settings.staging_key, reg_id)
     files = [u.describe() for u in uploads]
     row: dict[str, Any] = {
         "id": reg_id,
@@ -361,12 +360,12 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
         "phone_hash": phone_hash,
         "received_at": utcnow().isoformat(),
     }
-    written: list[str] = []
+    # AES-GCM runs at gigabytes a second: even a 10 MB CV seals in a few milliseconds.
+    sealed = [
+        staging.seal(file_key, u.data, str(f["file_id"]))
+        for u, f in zip(uploads, files, strict=True)
+    ]
     try:
-        for upload, file in zip(uploads, files, strict=True):
-            name = staging.object_name(reg_id, file["file_id"])
-            await staging.put(service.s3, name, upload.data, upload.content_type, file_key)
-            written.append(name)
         async with conn.transaction():
             await store.lock_subject(conn, subject)
             if await erasure.is_erased(conn, subject):
@@ -381,11 +380,10 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
                 row["screening"],
                 email_hash,
                 phone_hash,
-                file_key,
+                wrapped_key,
             )
-            for file in files:
-                name = staging.object_name(reg_id, file["file_id"])
-                await store.insert_file(conn, reg_id, file, name)
+            for file, content in zip(files, sealed, strict=True):
+                await store.insert_file(conn, reg_id, file, content)
             failing = [r.criterion for r in screening.failing()]
             await store.count_decision(
                 conn, today, screening.criteria_version, "screening", screening.outcome, failing
@@ -396,15 +394,8 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
                     conn, INTAKE_REGISTRATIONS, handoff_event(row, files, key, "screening")
                 )
     except SubjectErased:
-        await staging.remove(service.s3, written)
         log.info("registration raced an erasure", extra={"registration_id": reg_id})
         return problem(409, "request", "your registration could not be completed; please resend")
-    except staging.Unavailable:
-        await staging.remove_quietly(service.s3, written)
-        return problem(503, "request", "registration is unavailable; please try again soon")
-    except Exception:
-        await staging.remove_quietly(service.s3, written)  # nothing half-stored
-        raise
     REGISTRATIONS.labels(screening.outcome).inc()
     log.info(
         "registration stored",
@@ -582,7 +573,7 @@ async def review_reject(
         ]
         named = list(dict.fromkeys(named))
         data = json.loads(row["data"])
-        names = await store.delete_registration(conn, str(registration_id))
+        await store.delete_registration(conn, str(registration_id))  # the staged files too
         await store.insert_notice(
             conn,
             new_id(),
@@ -594,8 +585,6 @@ async def review_reject(
         await store.count_decision(
             conn, date.today(), screening["criteria_version"], "recruiter", "rejected", named
         )
-    # The row held the files' key, so they are unreadable already; this removes the bytes.
-    await staging.remove_quietly(service.s3, names)
     workers.wake()
     REGISTRATIONS.labels("rejected").inc()
     log.info(
@@ -624,10 +613,8 @@ async def file_response(conn: asyncpg.Connection, registration_id: UUID, file_id
     file = await store.get_file(conn, str(registration_id), str(file_id))
     if file is None:
         raise HTTPException(404, "no such file")
-    try:
-        data = await staging.get(service.s3, file["object_name"], bytes(file["file_key"]))
-    except staging.Unavailable:
-        return problem(503, "request", "the staging area is unavailable; please try again soon")
+    key = staging.unwrap(settings.staging_key, file["file_key"], str(registration_id))
+    data = staging.open_file(key, file["sealed"], str(file_id))
     return Response(
         data,
         media_type=file["content_type"],

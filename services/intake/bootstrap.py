@@ -10,6 +10,9 @@ class IntakeSettings(Settings):
     # Rate limit of the public registration endpoint, per client address (INTAKE_* env).
     intake_registration_limit: int = 10
     intake_registration_window_seconds: int = 900
+    # Wraps the per-registration keys of staged files (services/intake/staging.py); kept out of
+    # the database and its backups, like privacy's MASTER_KEY.
+    staging_key: str = ""
 
 
 settings = IntakeSettings(service_name="intake")

@@ -1,6 +1,7 @@
 """Intake's event handlers: forget a registration once candidates and documents both have it;
 erasure; the subject's slice for an access request."""
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -10,6 +11,7 @@ import asyncpg
 from services.common import erasure
 from services.common.access import answer as access_answer
 from services.common.envelope import Envelope
+from services.common.storage import put_export_copy
 from services.common.topics import (
     CANDIDATES_PROFILES,
     DOCUMENTS_OBJECTS,
@@ -18,7 +20,7 @@ from services.common.topics import (
 )
 
 from . import staging, store
-from .bootstrap import service
+from .bootstrap import service, settings
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +28,7 @@ log = logging.getLogger(__name__)
 async def finish_if_handed_off(conn: asyncpg.Connection, reg_id: str) -> None:
     """Nothing of a registration stays in intake once the profile and every file are stored."""
     if await store.handed_off(conn, reg_id):
-        names = await store.delete_registration(conn, reg_id)
-        # Inside the handler's transaction: if this fails the event is retried, rows and all.
-        await staging.remove(service.s3, names)
+        await store.delete_registration(conn, reg_id)  # the staged files with it
         log.info("registration handed off", extra={"registration_id": reg_id})
 
 
@@ -58,21 +58,20 @@ async def document_answered(event: Envelope, conn: asyncpg.Connection) -> None:
 
 @service.consumer(PRIVACY_ERASURE, after_erasure=True)
 async def erase(event: Envelope, conn: asyncpg.Connection) -> None:
-    """Every registration of the subject (in review or mid hand-off), its staging files and any
-    rejection notice still to send; then the tombstone, so a racing upload is refused."""
+    """Every registration of the subject (in review or mid hand-off) with its staged files, and
+    any rejection notice still to send; then the tombstone, so a racing upload is refused."""
     assert event.subject
     service.keys.forget(event.subject)
     await store.lock_subject(conn, event.subject)
-    registrations, names = await store.delete_subject(conn, event.subject)
+    registrations, files = await store.delete_subject(conn, event.subject)
     notices = await store.delete_subject_notices(conn, event.subject)
     # Sealed copies of its events too (unreadable already: the key is shredded).
     await store.delete_subject_events(conn, event.subject)
-    await staging.remove(service.s3, names)
     await erasure.complete(
         conn,
         "intake",
         event,
-        {"registrations": registrations, "files": len(names), "notices": notices},
+        {"registrations": registrations, "files": files, "notices": notices},
     )
 
 
@@ -113,11 +112,17 @@ async def access(event: Envelope, conn: asyncpg.Connection) -> None:
     written = []
     bucket, prefix = event.data.get("export_bucket"), event.data.get("export_prefix")
     for reg in rows:
+        if not (bucket and prefix):
+            break
+        key = staging.unwrap(settings.staging_key, reg["file_key"], str(reg["id"]))
         for f in files[str(reg["id"])]:
-            if bucket and prefix:
-                data_bytes = await staging.get(service.s3, f["object_name"], bytes(reg["file_key"]))
-                name = f"{prefix.rstrip('/')}/files/intake/{f['file_id']}"
-                await staging.put_plain(service.s3, bucket, name, data_bytes, f["content_type"])
-                written.append(name)
+            file = await store.get_file(conn, str(reg["id"]), str(f["file_id"]))
+            assert file is not None
+            data = staging.open_file(key, file["sealed"], str(f["file_id"]))
+            name = f"{prefix.rstrip('/')}/files/intake/{f['file_id']}"
+            await asyncio.to_thread(
+                put_export_copy, service.s3, bucket, name, data, f["content_type"]
+            )
+            written.append(name)
     found = slice_of(rows, files) if rows else {}
     await access_answer(conn, "intake", event, service.keys, found, written)

@@ -3,10 +3,10 @@
 from services.common.errors import BodyLimit
 
 from . import api, handlers, staging, workers  # noqa: F401  (handlers register on import)
-from .bootstrap import service
+from .bootstrap import service, settings
 
-service.on_start(lambda: staging.ensure(service.s3))
-service.background(lambda: workers.run(service))  # rejection notices, staging sweep, gauges
+service.on_start(lambda: staging.check(settings.staging_key))
+service.background(lambda: workers.run(service))  # rejection notices, rate-limit sweep, gauges
 app = service.create_app([api.router, api.internal])
 # An oversized registration is refused before a byte of it is parsed or spooled to disk.
 app.add_middleware(

@@ -45,15 +45,15 @@ async def insert_registration(
 
 
 async def insert_file(
-    conn: asyncpg.Connection, reg_id: str, file: dict[str, Any], object_name: str
+    conn: asyncpg.Connection, reg_id: str, file: dict[str, Any], sealed: bytes
 ) -> None:
     await conn.execute(
-        "INSERT INTO registration_files(file_id, registration_id, kind, object_name,"
+        "INSERT INTO registration_files(file_id, registration_id, kind, sealed,"
         " content_type, size, sha256, original_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         file["file_id"],
         reg_id,
         file["kind"],
-        object_name,
+        sealed,
         file["content_type"],
         file["size"],
         file["sha256"],
@@ -72,14 +72,19 @@ async def get_status(conn: asyncpg.Connection, reg_id: str) -> str | None:
     return await conn.fetchval("SELECT status FROM registrations WHERE id = $1", reg_id)
 
 
+_FILE_FACTS = "file_id, registration_id, kind, content_type, size, sha256, original_name, stored"
+
+
 async def files_of(conn: asyncpg.Connection, reg_id: str) -> list[asyncpg.Record]:
+    """The facts of a registration's files (not their bytes)."""
     return await conn.fetch(
-        "SELECT * FROM registration_files WHERE registration_id = $1 ORDER BY kind", reg_id
+        f"SELECT {_FILE_FACTS} FROM registration_files WHERE registration_id = $1 ORDER BY kind",
+        reg_id,
     )
 
 
 async def get_file(conn: asyncpg.Connection, reg_id: str, file_id: str) -> asyncpg.Record | None:
-    """The file with its registration's status and SSE-C key."""
+    """The file, sealed, with its registration's status and wrapped key."""
     return await conn.fetchrow(
         "SELECT f.*, r.status, r.file_key FROM registration_files f"
         " JOIN registrations r ON r.id = f.registration_id"
@@ -142,13 +147,9 @@ async def handed_off(conn: asyncpg.Connection, reg_id: str) -> bool:
     )
 
 
-async def delete_registration(conn: asyncpg.Connection, reg_id: str) -> list[str]:
-    """Delete the registration (its file rows cascade); returns the staging object names."""
-    names = await conn.fetch(
-        "SELECT object_name FROM registration_files WHERE registration_id = $1", reg_id
-    )
+async def delete_registration(conn: asyncpg.Connection, reg_id: str) -> None:
+    """Delete the registration; its staged files go with it (ON DELETE CASCADE)."""
     await conn.execute("DELETE FROM registrations WHERE id = $1", reg_id)
-    return [r["object_name"] for r in names]
 
 
 async def lock_subject(conn: asyncpg.Connection, subject: str) -> None:
@@ -162,15 +163,15 @@ async def registrations_of(conn: asyncpg.Connection, subject: str) -> list[async
     )
 
 
-async def delete_subject(conn: asyncpg.Connection, subject: str) -> tuple[int, list[str]]:
-    """Delete every registration of the subject; returns (registrations, staging objects)."""
-    names = await conn.fetch(
-        "SELECT f.object_name FROM registration_files f"
+async def delete_subject(conn: asyncpg.Connection, subject: str) -> tuple[int, int]:
+    """Delete every registration of the subject with its staged files; returns both counts."""
+    files = await conn.fetchval(
+        "SELECT count(*) FROM registration_files f"
         " JOIN registrations r ON r.id = f.registration_id WHERE r.subject = $1",
         subject,
     )
     n = _count(await conn.execute("DELETE FROM registrations WHERE subject = $1", subject))
-    return n, [r["object_name"] for r in names]
+    return n, files
 
 
 async def delete_subject_events(conn: asyncpg.Connection, subject: str) -> int:
@@ -209,13 +210,6 @@ async def in_progress(conn: asyncpg.Connection) -> list[asyncpg.Record]:
         " coalesce(extract(epoch FROM now() - min(received_at)), 0) AS oldest_seconds"
         " FROM registrations GROUP BY status"
     )
-
-
-async def known_registrations(conn: asyncpg.Connection, reg_ids: list[str]) -> set[str]:
-    rows = await conn.fetch(
-        "SELECT id::text FROM registrations WHERE id = ANY($1::uuid[])", reg_ids
-    )
-    return {r["id"] for r in rows}
 
 
 # --- rejection notices ---------------------------------------------------------------------

@@ -1,11 +1,10 @@
 """Background work of an intake instance: send rejection notices (then forget them), and sweep
-the staging area and the rate-limit table. Safe with several instances: rows are claimed with
+the rate-limit table. Safe with several instances: rows are claimed with
 SKIP LOCKED, and every step can be repeated."""
 
 import asyncio
 import contextlib
 import logging
-import uuid
 from datetime import UTC, datetime, timedelta
 
 from prometheus_client import Gauge
@@ -13,7 +12,7 @@ from prometheus_client import Gauge
 from services.common.mail import send_mail
 from services.common.service import Service
 
-from . import domain, staging, store
+from . import domain, store
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,6 @@ NOTICES_PENDING = Gauge("intake_rejection_notices_pending", "Rejection mails not
 
 _wake = asyncio.Event()
 SWEEP_EVERY = timedelta(minutes=10)
-ORPHAN_AFTER = timedelta(hours=1)  # an upload whose registration never committed
 GIVE_UP_AFTER = 200  # attempts (about a week with the backoff cap): the data must not linger
 
 
@@ -63,31 +61,11 @@ async def send_due_notices(service: Service) -> int:
 
 
 async def sweep(service: Service) -> None:
-    """Remove staging objects without a registration (a crash between upload and commit; they
-    are unreadable anyway, their key died with the request) and expired rate-limit entries."""
-    now = datetime.now(UTC)
-    objects = await staging.listing(service.s3)
-    by_reg: dict[str, list[str]] = {}
-    for name, modified in objects:
-        if modified is None or now - modified > ORPHAN_AFTER:
-            by_reg.setdefault(name.split("/", 1)[0], []).append(name)
+    """Forget rate-limit entries older than the window (staged files need no sweep: they live
+    and die with their registration's row)."""
+    window = service.settings.intake_registration_window_seconds  # type: ignore[attr-defined]
     async with service.pool.acquire() as conn:
-        valid = [r for r in by_reg if _is_uuid(r)]
-        known = await store.known_registrations(conn, valid) if valid else set()
-        orphans = [n for reg, names in by_reg.items() if reg not in known for n in names]
-        await staging.remove(service.s3, orphans)
-        window = service.settings.intake_registration_window_seconds  # type: ignore[attr-defined]
         await store.forget_old_attempts(conn, window)
-    if orphans:
-        log.info("orphan staging objects removed", extra={"count": len(orphans)})
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 async def measure(service: Service) -> None:

@@ -10,19 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from minio import Minio
 
 from services.common.envelope import Envelope
 from services.common.keys import open_sealed
-from services.common.settings import Settings
-from services.common.storage import make_client
 from tests.documents import files
 from tests.helpers import example, fetch
 
 # Well-formed files: documents checks every handed-off file again, thoroughly.
 PDF = files.pdf("Ervaren management assistent")
 PNG = files.png()
-STAGING = "intake-staging"
 
 
 def unique(kind: str = "accepted", **changes: Any) -> dict[str, Any]:
@@ -70,20 +66,21 @@ async def post(
         )
 
 
-def s3(platform) -> Minio:
-    ep = platform.endpoints
-    return make_client(
-        Settings(
-            s3_endpoint=ep.s3_endpoint,
-            s3_access_key=ep.s3_access_key,
-            s3_secret_key=ep.s3_secret_key,
-        )
+async def staged(platform, reg_id: str) -> list[bytes]:
+    """The registration's files as intake stores them while they wait (sealed)."""
+    rows = await fetch(
+        platform,
+        "intake",
+        "SELECT sealed FROM registration_files WHERE registration_id = $1",
+        reg_id,
     )
+    return [bytes(r["sealed"]) for r in rows]
 
 
-def staged(platform, reg_id: str) -> list[str]:
-    objects = s3(platform).list_objects(STAGING, prefix=f"{reg_id}/", recursive=True)
-    return [o.object_name for o in objects if not o.is_dir]
+async def staged_files(platform) -> int:
+    """Files waiting in intake's staging area (its database) for documents to take them."""
+    rows = await fetch(platform, "intake", "SELECT count(*) AS n FROM registration_files")
+    return rows[0]["n"]
 
 
 async def registration(platform, reg_id: str):

@@ -7,16 +7,18 @@ import pytest
 
 from tests.documents import files
 from tests.helpers import fetch
-from tests.intake.helpers import PDF, PNG, address, every_row_as_text, post, s3, unique
+from tests.intake.helpers import (
+    PDF,
+    PNG,
+    address,
+    every_row_as_text,
+    post,
+    staged_files,
+    unique,
+)
 
 MB = 1024 * 1024
 EXE = b"MZ\x90\x00\x03" + b"\x00" * 200
-
-
-def staging_count(platform) -> int:
-    return sum(
-        1 for o in s3(platform).list_objects("intake-staging", recursive=True) if not o.is_dir
-    )
 
 
 def changed(**fields):
@@ -103,7 +105,7 @@ async def test_bad_registration_is_refused_with_the_field_named_and_nothing_stor
 ):
     reg = unique()
     body = change(reg) if change else reg
-    objects_before = staging_count(platform)
+    staged_before = await staged_files(platform)
     resp = await post(platform, body, **kwargs)
     assert resp.status_code == status, resp.text
     answer = resp.json()
@@ -112,7 +114,7 @@ async def test_bad_registration_is_refused_with_the_field_named_and_nothing_stor
     # Input is never echoed back (it may be personal, or hostile).
     assert reg["last_name"] not in resp.text
     assert reg["email"] not in await every_row_as_text(platform)
-    assert staging_count(platform) <= objects_before
+    assert await staged_files(platform) <= staged_before
 
 
 async def test_a_docx_cv_is_accepted_by_its_content(platform):

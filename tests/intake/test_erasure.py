@@ -51,7 +51,7 @@ async def test_erasure_of_a_registration_in_review_deletes_it_and_its_files(plat
     reg = needs_review()
     reg_id = (await post(platform, reg, photo=("me.png", PNG, "image/png"))).json()["id"]
     subject = (await registration(platform, reg_id))["subject"]
-    assert len(staged(platform, reg_id)) == 2
+    assert len(await staged(platform, reg_id)) == 2
     email_hash = blind_index(platform.env["BLIND_INDEX_KEY"], "email", reg["email"])
     assert await scan(platform, subject, email_hash) == {"registrations", "registration_files"}
 
@@ -59,7 +59,7 @@ async def test_erasure_of_a_registration_in_review_deletes_it_and_its_files(plat
 
     assert progress["result"] == {"registrations": 1, "files": 2, "notices": 0}
     assert await registration(platform, reg_id) is None
-    assert not staged(platform, reg_id)
+    assert not (await staged(platform, reg_id))
     held = await every_row_as_text(platform)
     assert reg["email"] not in held and reg["last_name"] not in held
     assert await scan(platform, subject, email_hash) == set()
@@ -80,7 +80,7 @@ async def test_registration_erased_before_the_hand_off_finishes_leaves_nothing(p
     await erase(platform, subject)
 
     async def nothing_left():
-        return await registration(platform, reg_id) is None and not staged(platform, reg_id)
+        return await registration(platform, reg_id) is None and not (await staged(platform, reg_id))
 
     await eventually(nothing_left, timeout=90)
     assert reg["email"] not in await every_row_as_text(platform)

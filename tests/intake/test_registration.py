@@ -94,7 +94,7 @@ async def test_accepted_registration_becomes_profile_and_documents_and_intake_ke
     assert sorted(d["kind"] for d in await eventually(documents, timeout=60)) == ["cv", "photo"]
 
     async def intake_empty():
-        return await registration(platform, reg_id) is None and not staged(platform, reg_id)
+        return await registration(platform, reg_id) is None and not (await staged(platform, reg_id))
 
     await eventually(intake_empty, timeout=60)
     assert reg["email"] not in await every_row_as_text(platform)
@@ -119,7 +119,7 @@ async def test_rejected_registration_leaves_no_trace(platform):
         return all(v not in held for v in (reg["email"], reg["last_name"], reg_id))
 
     await eventually(nothing_left)
-    assert not staged(platform, reg_id)
+    assert not (await staged(platform, reg_id))
     assert (await http_get(platform, f"/api/intake/registrations/{reg_id}")).status_code == 404
     log = intake_log(platform)
     assert reg["email"] not in log and reg["last_name"] not in log
@@ -144,6 +144,9 @@ async def test_recruiter_accepts_a_registration_from_the_review_queue(platform):
     assert resp.status_code == 202, resp.text
     assert resp.json()["status"] == "in_review"
     reg_id = resp.json()["id"]
+    # While it waits, the CV is kept sealed: the database holds no readable copy of it.
+    [sealed] = await staged(platform, reg_id)
+    assert b"%PDF" not in sealed and PDF[-200:] not in sealed
     status = await http_get(platform, resp.json()["status_url"])
     assert status.json() == {"id": reg_id, "status": "in_review"}
 
@@ -184,7 +187,7 @@ async def test_recruiter_accepts_a_registration_from_the_review_queue(platform):
 async def test_recruiter_rejects_from_the_review_queue_and_the_candidate_is_told(platform):
     reg = needs_review()
     reg_id = (await post(platform, reg, photo=("me.png", PNG, "image/png"))).json()["id"]
-    assert len(staged(platform, reg_id)) == 2
+    assert len(await staged(platform, reg_id)) == 2
 
     recruiter = as_employee(platform, "recruiter")
     async with httpx.AsyncClient(base_url=platform.url("intake"), headers=recruiter) as http:
@@ -200,7 +203,7 @@ async def test_recruiter_rejects_from_the_review_queue_and_the_candidate_is_told
     text = mail.get_payload(decode=True).decode()
     assert "Relevante werkervaring" in text and "Leeftijd" not in text
     assert await registration(platform, reg_id) is None
-    assert not staged(platform, reg_id)
+    assert not (await staged(platform, reg_id))
 
     async def notice_gone():
         return reg["email"] not in await every_row_as_text(platform)
@@ -273,7 +276,7 @@ async def test_a_file_documents_refuses_still_lets_intake_forget_the_registratio
     reg_id = resp.json()["id"]
 
     async def intake_empty():
-        return await registration(platform, reg_id) is None and not staged(platform, reg_id)
+        return await registration(platform, reg_id) is None and not (await staged(platform, reg_id))
 
     await eventually(intake_empty, timeout=60)
 
