@@ -66,7 +66,9 @@ async def retention_erasure(event: Envelope, conn: asyncpg.Connection) -> None:
 @service.consumer(PRIVACY_RECTIFICATION_DONE)
 async def rectification_answered(event: Envelope, conn: asyncpg.Connection) -> None:
     request_id = event.data["request_id"]
-    outcome = {k: list(event.data.get(k) or []) for k in ("applied", "rejected")}
+    outcome: dict[str, Any] = {k: list(event.data.get(k) or []) for k in ("applied", "rejected")}
+    if event.data.get("noted"):
+        outcome["noted"] = True  # the person's own words, recorded for an employee
     if await saga.answered(conn, request_id, event.data["service"], outcome):
         await saga.complete(conn, request_id)
 
