@@ -204,6 +204,9 @@ async def start_erasure(conn: asyncpg.Connection, req: asyncpg.Record, actor: st
     if subject is None:
         await _complete_for_nobody(conn, request_id, actor)
         return
+    # Access waits while this runs, and an access slice being written is waited for: the
+    # exports read below then hold everything written so far (see handlers.access_slice).
+    await store.lock_subject(conn, subject)
     await store.drop_sealed_of_subject(conn, subject, request_id)
     # Earlier access exports hold the person's data too.
     for export in await store.exports_to_delete(conn, subject):
@@ -223,7 +226,8 @@ async def start_erasure(conn: asyncpg.Connection, req: asyncpg.Record, actor: st
 
 async def start_access(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
     request_id, subject = str(req["id"]), req["subject"]
-    if subject is None:
+    if subject is None or await store.lock_subject(conn, subject):
+        # Nobody, or erased meanwhile (the tombstone, read under the erasure's lock).
         await _complete_for_nobody(conn, request_id, actor)
         return
     await store.insert_export(conn, request_id, subject, settings.export_bucket, f"{request_id}/")

@@ -451,6 +451,17 @@ async def lift_suppression(
 
 # --- exports --------------------------------------------------------------------------------
 
+# Namespace of the per-subject advisory locks (the two-key form: apart from housekeeping's).
+SUBJECT_LOCK = 7_204_553
+
+
+async def lock_subject(conn: asyncpg.Connection, subject: str) -> bool:
+    """Erasure and access take turns per person: held until the transaction ends. Returns
+    whether the person is erased, read in a statement of its own so that its snapshot is
+    taken after the wait (an erasure that held the lock has committed its tombstone)."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", SUBJECT_LOCK, subject)
+    return bool(await conn.fetchval("SELECT true FROM tombstones WHERE subject = $1", subject))
+
 
 async def insert_export(
     conn: asyncpg.Connection, request_id: str, subject: str, bucket: str, prefix: str
