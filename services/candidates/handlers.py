@@ -187,8 +187,8 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
                 "service": "candidates",
                 "applied": applied,
                 "rejected": rejected,
-                "noted": noted,
-            },
+            }
+            | ({"noted": True} if noted else {}),
         ),
     )
     log.info(

@@ -197,8 +197,8 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
                 "service": "crm",
                 "applied": sorted(applied),
                 "rejected": sorted(rejected),
-                "noted": bool(description),
-            },
+            }
+            | ({"noted": True} if description else {}),
         ),
     )
 
