@@ -85,10 +85,10 @@ async def _round(pool: asyncpg.Pool, counts: dict[str, int]) -> None:
         request_id = str(row["request_id"])
         async with pool.acquire() as conn, conn.transaction():
             fresh = await store.get_request(conn, request_id, lock=True)
-            if fresh is None or fresh["status"] == "cancelled":
-                await store.drop_sealed(conn, request_id)
-            elif fresh["status"] == "complete":
+            if fresh is not None and fresh["status"] == "complete":
                 counts["mails"] += await notify.mail_completion(conn, request_id)
+            elif fresh is None or fresh["status"] in ("cancelled", "identity_unverified"):
+                await store.drop_sealed(conn, request_id)
 
 
 async def loop() -> None:

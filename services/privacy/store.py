@@ -314,10 +314,13 @@ async def mail_failed(conn: asyncpg.Connection, request_id: str) -> int:
 
 async def sealed_to_settle(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     """Held addresses whose request is final: a completion mail still to send (it failed
-    before), or a closed request whose address must simply go."""
+    before), or a closed request whose address must simply go; also those whose code expired
+    unused (nobody can verify that request any more, so nobody is owed a mail)."""
     return await conn.fetch(
         "SELECT s.request_id, r.status FROM selfservice_sealed s"
         " JOIN requests r ON r.id = s.request_id WHERE r.status IN ('complete', 'cancelled')"
+        " OR (r.status = 'identity_unverified' AND r.code_expires_at IS NULL)"
+        " OR (r.status = 'identity_unverified' AND r.code_expires_at < now())"
     )
 
 
