@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from services.common import erasure, keys, outbox
 from services.common.access import answer as access_answer
 from services.common.consumer import Poison
-from services.common.envelope import Envelope
+from services.common.envelope import Envelope, new_id
 from services.common.keys import KeyShredded
 from services.common.topics import (
     CANDIDATES_PROFILES,
@@ -148,9 +148,22 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
     changes = sealed.get("changes") or {}
     applied: list[str] = []
     rejected: list[str] = []
+    noted = False
     if current is None:
         rejected = sorted(changes)
     else:
+        # Self-service: what is wrong in the person's own words, for a recruiter to act on.
+        description = str(sealed.get("description") or "").strip()[:2000]
+        if description:
+            note = await store.add_note(
+                conn,
+                new_id(),
+                event.subject,
+                "privacy:self-service",
+                f"Correctieverzoek van de kandidaat: {description}",
+            )
+            await profile_event(conn, "note.added", event, note_id=str(note["id"]))
+            noted = True
         profile = domain.loads(current["profile"])
         for path, value in changes.items():
             try:
@@ -174,7 +187,8 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
                 "service": "candidates",
                 "applied": applied,
                 "rejected": rejected,
-            },
+            }
+            | ({"noted": True} if noted else {}),
         ),
     )
     log.info(

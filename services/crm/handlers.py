@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from services.common import erasure, keys, outbox
 from services.common.access import answer as access_answer
-from services.common.envelope import Envelope
+from services.common.envelope import Envelope, new_id, utcnow
 from services.common.topics import (
     PRIVACY_ACCESS,
     PRIVACY_ERASURE,
@@ -143,7 +143,8 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
         return
     assert event.subject
     key = await service.keys.get(event.subject)
-    changes = keys.open_sealed(key, event.sealed, event.subject).get("changes") or {}
+    opened = keys.open_sealed(key, event.sealed, event.subject)
+    changes = opened.get("changes") or {}
     applied: list[str] = []
     rejected: list[str] = []
     valid: dict[str, Any] = {}
@@ -160,6 +161,21 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
         else:
             valid[field] = parsed
             applied.append(path)
+    # Self-service: what is wrong in the contact's own words, in the contact-moment register.
+    description = str(opened.get("description") or "").strip()[:2000]
+    if description:
+        await store.insert_moment(
+            conn,
+            new_id(),
+            {
+                "organisation_id": contact["organisation_id"],
+                "contact_id": contact["id"],
+                "employee_id": "privacy:self-service",
+                "occurred_at": utcnow(),
+                "channel": "other",
+                "report": f"Correctieverzoek van de contactpersoon: {description}",
+            },
+        )
     if valid:
         settings = service.settings
         for kind in ("email", "phone"):
@@ -181,7 +197,8 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
                 "service": "crm",
                 "applied": sorted(applied),
                 "rejected": sorted(rejected),
-            },
+            }
+            | ({"noted": True} if description else {}),
         ),
     )
 

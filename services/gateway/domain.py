@@ -64,6 +64,8 @@ MATRIX: tuple[Rule, ...] = (
     _r(POST, "/privacy/{form}", PUBLIC),
     # The consent-renewal link from the retention mail: the token is the credential.
     _r(READ | POST, "/privacy/renew/{token}", PUBLIC),
+    # The download link from a self-service access request's completion mail, alike.
+    _r(READ, "/privacy/export/{id}/{token}", PUBLIC),
     _r(READ | POST, "/api/candidates/renewal/{token}", PUBLIC),
     _r(POST, "/api/auth/login", PUBLIC),
     _r(POST, "/api/intake/registrations", PUBLIC),

@@ -335,9 +335,70 @@ async def versioned_statement(request: Request) -> tuple[str | None, list[str]]:
     )
 
 
+# What a person can correct themselves (privacy's SELF_CORRECTABLE), in the form's order.
+CORRECTABLE = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address.street",
+    "address.house_number",
+    "address.postcode",
+    "address.city",
+    "address.country",
+    "birth_date",
+    "birth_place",
+    "gender",
+    "name",
+    "function",
+)
+CORRECTION_ROWS = 3
+templates.env.globals |= {"correctable": CORRECTABLE, "correction_rows": CORRECTION_ROWS}
+EXPORT_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def self_service_body(form: FormData) -> dict[str, Any]:
+    """privacy's SelfServiceIn from the form; the correction fields count for a correction
+    only (the page shows them to everyone)."""
+    body: dict[str, Any] = {"type": text(form, "type", 20), "email": text(form, "email", 254)}
+    if body["type"] != "rectification":
+        return body
+    changes = []
+    for i in range(1, CORRECTION_ROWS + 1):
+        field, value = text(form, f"fix_field_{i}", 40), text(form, f"fix_value_{i}", 200)
+        if field or value:
+            changes.append({"field": field, "value": value})
+    if changes:
+        body["changes"] = changes
+    if description := text(form, "fix_description", 2000):
+        body["description"] = description
+    return body
+
+
 @router.get("/privacy")
 async def privacy_page(request: Request) -> Response:
     return render(request, "privacy.html", statement=await current_statement(request), step="ask")
+
+
+@router.get("/privacy/export/{request_id}/{token}")
+async def privacy_export(request: Request, request_id: str, token: str) -> Response:
+    """The link in the access completion mail: on to a fresh short-lived download link.
+    Opening it changes nothing, so a mail scanner that opens it does no harm."""
+    if valid_id(request_id) and EXPORT_TOKEN.fullmatch(token):
+        reply = await proxy.call(
+            request,
+            "privacy",
+            "GET",
+            f"/api/privacy/self-service/requests/{request_id}/export/{token}",
+            anonymous=True,
+        )
+        url = (reply.body or {}).get("url") if isinstance(reply.body, dict) else None
+        if reply.ok and isinstance(url, str) and url.startswith(("http://", "https://")):
+            return RedirectResponse(url, status_code=303)
+        status = reply.status if 400 <= reply.status < 500 else 502
+    else:
+        status = 404
+    return render_problem(request, status, i18n.translator(lang_of(request))("export_gone"))
 
 
 @router.post("/privacy")
@@ -375,7 +436,7 @@ async def privacy_form(request: Request, form_name: str = "ask") -> Response:
         "privacy",
         "POST",
         "/api/privacy/self-service/requests",
-        json_body={"type": text(form, "type", 20), "email": text(form, "email", 254)},
+        json_body=self_service_body(form),
         anonymous=True,
     )
     if reply.ok:

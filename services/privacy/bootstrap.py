@@ -23,6 +23,17 @@ class PrivacySettings(Settings):
     # Self-service abuse limits (per hour).
     codes_per_email_hour: int = 3
     requests_per_client_hour: int = 20
+    # The completion mail of a self-service request: tried this often (at completion, then in
+    # housekeeping rounds), then the address is deleted unsent.
+    completion_mail_attempts: int = 5
+    # Where people open the link in that mail: the public address of the gateway. Empty: the
+    # gateway's own URL (right for local runs; production sets PUBLIC_URL).
+    public_url: str = ""
+    gateway_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def link_base(self) -> str:
+        return (self.public_url or self.gateway_url).rstrip("/")
 
     # The verification scan reads object contents up to this size.
     scan_max_object_bytes: int = 20 * 1024 * 1024

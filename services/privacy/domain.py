@@ -61,6 +61,28 @@ FINAL = ("complete", "cancelled")
 OWNER = {"candidate": "candidates", "contact": "crm"}
 MAX_EXTENSION_DAYS = 40  # the law allows two further months
 
+# What a person may correct through self-service, named as the owning service names it, with
+# the Dutch label the page and the mail show. Candidates own a candidate's profile, crm a
+# business contact's record; whether the person is either is only known after verification
+# (and never told before it), so the form offers both and the owner rejects what is not its
+# own (a contact has no birth date); the completion mail says which were not changed.
+SELF_CORRECTABLE: dict[str, str] = {
+    "first_name": "voornaam",
+    "last_name": "achternaam",
+    "email": "e-mailadres",
+    "phone": "telefoonnummer",
+    "address.street": "straat",
+    "address.house_number": "huisnummer",
+    "address.postcode": "postcode",
+    "address.city": "woonplaats",
+    "address.country": "land",
+    "birth_date": "geboortedatum",
+    "birth_place": "geboorteplaats",
+    "gender": "geslacht",
+    "name": "naam (contactpersoon)",
+    "function": "functie (contactpersoon)",
+}
+
 
 def can_cancel(status: str, type_: str) -> bool:
     """An erasure in progress cannot be undone: the key is already shredded."""
@@ -93,6 +115,11 @@ def code_hash(index_key_b64: str, request_id: str, code: str) -> str:
     mac = hmac.new(base64.b64decode(index_key_b64), digestmod=hashlib.sha256)
     mac.update(f"code:{request_id}:{code.strip()}".encode())
     return mac.hexdigest()
+
+
+def token_hash(index_key_b64: str, request_id: str, token: str) -> str:
+    """The mailed export link's token, kept like a code: keyed and bound to the request."""
+    return code_hash(index_key_b64, request_id, "link:" + token)
 
 
 def code_matches(index_key_b64: str, request_id: str, code: str, stored: str | None) -> bool:

@@ -66,17 +66,36 @@ async def retention_erasure(event: Envelope, conn: asyncpg.Connection) -> None:
 @service.consumer(PRIVACY_RECTIFICATION_DONE)
 async def rectification_answered(event: Envelope, conn: asyncpg.Connection) -> None:
     request_id = event.data["request_id"]
-    outcome = {k: list(event.data.get(k) or []) for k in ("applied", "rejected")}
+    outcome: dict[str, Any] = {k: list(event.data.get(k) or []) for k in ("applied", "rejected")}
+    if event.data.get("noted"):
+        outcome["noted"] = True  # the person's own words, recorded for an employee
     if await saga.answered(conn, request_id, event.data["service"], outcome):
         await saga.complete(conn, request_id)
 
 
 @service.consumer(PRIVACY_ACCESS_SLICES, after_erasure=True)
 async def access_slice(event: Envelope, conn: asyncpg.Connection) -> None:
-    """Each service's slice becomes `<service>.json` in the export; the last one closes it."""
+    """Each service's slice becomes `<service>.json` in the export; the last one closes it.
+
+    Erasure wins, and takes turns with this per person (store.lock_subject): an erasure that
+    started first has deleted the export by the time the lock is ours, and one that starts
+    while a slice is written waits, then deletes what was written. Documents and intake copy
+    files into the export themselves before they answer, possibly after the erasure deleted
+    it (their erasure command travels on another topic); their answer is the sign that they
+    are done, so a late answer deletes the export's objects again.
+    """
     request_id, source = event.data["request_id"], event.data["service"]
     export = await store.get_export(conn, request_id)
-    if export is None or export["deleted_at"] is not None:
+    if export is None:
+        return
+    erased = await store.lock_subject(conn, export["subject"])
+    export = await store.get_export(conn, request_id)  # as the erasure that held the lock left it
+    assert export is not None
+    if export["deleted_at"] is not None or erased:
+        await exports.delete_prefix(export["bucket"], export["prefix"])
+        if export["deleted_at"] is None:
+            await store.export_deleted(conn, request_id)
+        log.info("late access slice: export deleted again", extra={"request_id": request_id})
         return
     content: Any = {"erased": True}
     key = None

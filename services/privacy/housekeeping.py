@@ -1,5 +1,6 @@
 """The periodic round: start requests whose lookup failed earlier, re-send missing answers,
-deadline and breach alerts on ops.alerts, delete expired exports, forget stale attempts.
+deadline and breach alerts on ops.alerts, delete expired exports, forget stale attempts, and
+settle the addresses held for self-service completion mails (send again, or delete).
 
 One instance does a round at a time (advisory lock), so several instances can run safely.
 """
@@ -12,7 +13,7 @@ import asyncpg
 
 from services.common.envelope import utcnow
 
-from . import domain, exports, saga, store
+from . import domain, exports, notify, saga, store
 from .bootstrap import service, settings
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ _LOCK = 7_204_552
 
 
 async def run_once(pool: asyncpg.Pool) -> dict[str, int]:
-    counts = {"started": 0, "alerts": 0, "exports_deleted": 0, "resent": 0}
+    counts = {"started": 0, "alerts": 0, "exports_deleted": 0, "resent": 0, "mails": 0}
     async with pool.acquire() as lock_conn:
         if not await lock_conn.fetchval("SELECT pg_try_advisory_lock($1)", _LOCK):
             return counts
@@ -79,6 +80,15 @@ async def _round(pool: asyncpg.Pool, counts: dict[str, int]) -> None:
         for request_id in await store.expired_unverified(conn):
             await store.set_status(conn, request_id, "cancelled", saga.SYSTEM, "never verified")
         await store.forget_old_attempts(conn)
+        held = await store.sealed_to_settle(conn)
+    for row in held:
+        request_id = str(row["request_id"])
+        async with pool.acquire() as conn, conn.transaction():
+            fresh = await store.get_request(conn, request_id, lock=True)
+            if fresh is not None and fresh["status"] == "complete":
+                counts["mails"] += await notify.mail_completion(conn, request_id)
+            elif fresh is None or fresh["status"] in ("cancelled", "identity_unverified"):
+                await store.drop_sealed(conn, request_id)
 
 
 async def loop() -> None:

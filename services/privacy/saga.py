@@ -24,12 +24,12 @@ from services.common.topics import (
     Topic,
 )
 
-from . import domain, exports, keystore, store, subjects
+from . import domain, exports, keystore, notify, store, subjects
 from .bootstrap import settings
 
 log = logging.getLogger(__name__)
 SYSTEM = "service:privacy"
-NOBODY = "no personal data held"
+NOBODY = notify.NOBODY
 
 
 async def alert(conn: asyncpg.Connection, kind: str, ref: str, data: dict[str, Any]) -> bool:
@@ -115,6 +115,12 @@ async def resolve_and_start(pool: asyncpg.Pool, request_id: str, actor: str) -> 
             existing = await store.find_open(conn, req["type"], found[1])
             if existing is not None and str(existing["id"]) != request_id:
                 await store.link(conn, str(existing["id"]), actor, req["channel"])
+                if req["type"] == "rectification":
+                    # Its corrections are not merged into the open one: the person is told
+                    # (selfservice.verify) to send them again once that one is done.
+                    await store.drop_sealed(conn, request_id)
+                else:
+                    await store.move_sealed(conn, request_id, str(existing["id"]))
                 await store.set_status(
                     conn, request_id, "cancelled", SYSTEM, f"linked to {existing['id']}"
                 )
@@ -150,6 +156,7 @@ async def _hashes(conn: asyncpg.Connection, req: asyncpg.Record) -> list[tuple[s
 async def _complete_for_nobody(conn: asyncpg.Connection, request_id: str, actor: str) -> None:
     await store.set_note(conn, request_id, NOBODY)
     await store.set_status(conn, request_id, "complete", actor, NOBODY)
+    await notify.mail_completion(conn, request_id)
 
 
 async def _fan_out(
@@ -197,6 +204,10 @@ async def start_erasure(conn: asyncpg.Connection, req: asyncpg.Record, actor: st
     if subject is None:
         await _complete_for_nobody(conn, request_id, actor)
         return
+    # Access waits while this runs, and an access slice being written is waited for: the
+    # exports read below then hold everything written so far (see handlers.access_slice).
+    await store.lock_subject(conn, subject)
+    await store.drop_sealed_of_subject(conn, subject, request_id)
     # Earlier access exports hold the person's data too.
     for export in await store.exports_to_delete(conn, subject):
         await exports.delete_prefix(export["bucket"], export["prefix"])
@@ -215,7 +226,8 @@ async def start_erasure(conn: asyncpg.Connection, req: asyncpg.Record, actor: st
 
 async def start_access(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
     request_id, subject = str(req["id"]), req["subject"]
-    if subject is None:
+    if subject is None or await store.lock_subject(conn, subject):
+        # Nobody, or erased meanwhile (the tombstone, read under the erasure's lock).
         await _complete_for_nobody(conn, request_id, actor)
         return
     await store.insert_export(conn, request_id, subject, settings.export_bucket, f"{request_id}/")
@@ -225,10 +237,33 @@ async def start_access(conn: asyncpg.Connection, req: asyncpg.Record, actor: str
 async def start_rectification(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
     request_id = str(req["id"])
     owner = domain.OWNER.get(req["subject_kind"])
+    if req["channel"] == "self_service" and req["sealed_changes"] is None and owner:
+        req = await _seal_self_service_changes(conn, req)
     if req["subject"] is None or owner is None or req["sealed_changes"] is None:
         await _complete_for_nobody(conn, request_id, actor)
         return
     await _fan_out(conn, req, (owner,), actor)
+
+
+async def _seal_self_service_changes(
+    conn: asyncpg.Connection, req: asyncpg.Record
+) -> asyncpg.Record:
+    """The person's corrections were sealed for the request only (who they are was not yet
+    known); now they are sealed with the subject's key, the way the officer's are, and sent
+    along the same path (privacy.rectification to the owner)."""
+    request_id = str(req["id"])
+    held = await store.get_sealed(conn, request_id)
+    if held is None or held["changes"] is None:
+        return req
+    key = await keystore.get_or_create(conn, settings.master_key, req["subject"])
+    await store.drop_sealed_changes(conn, request_id)
+    if key is None:  # erased meanwhile: nothing left to correct
+        return req
+    pending = notify.unseal(request_id, held["changes"])
+    await store.set_sealed_changes(conn, request_id, keys.seal(key, pending, req["subject"]))
+    fresh = await store.get_request(conn, request_id)
+    assert fresh is not None
+    return fresh
 
 
 async def unsubscribe(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
@@ -248,6 +283,7 @@ async def unsubscribe(conn: asyncpg.Connection, req: asyncpg.Record, actor: str)
             ),
         )
     await store.set_status(conn, request_id, "complete", actor)
+    await notify.mail_completion(conn, request_id)
 
 
 def seal_changes(key: bytes, changes: dict[str, Any], subject: str) -> str:
@@ -268,7 +304,9 @@ async def answered(
 
 
 async def complete(conn: asyncpg.Connection, request_id: str) -> None:
-    await store.complete(conn, request_id, SYSTEM)
+    sealed_address = await store.complete(conn, request_id, SYSTEM)
+    if sealed_address is not None:  # filed through self-service: the person is told
+        await notify.mail_completion(conn, request_id, sealed_address)
 
 
 # --- missing answers, retry -----------------------------------------------------------------

@@ -95,6 +95,13 @@ async def _privacy_itself(pool: asyncpg.Pool, subject: str | None, hits: list[di
             "SELECT true FROM exports WHERE subject = $1 AND deleted_at IS NULL", subject
         ):
             hits.append({"where": "privacy:exports", "what": "access export", "count": 1})
+        held = await conn.fetchval(
+            "SELECT count(*) FROM selfservice_sealed s JOIN requests r ON r.id = s.request_id"
+            " WHERE r.subject = $1",
+            subject,
+        )
+        if held:  # sealed, but the master key opens it: only until the completion mail
+            hits.append({"where": "privacy:selfservice_sealed", "what": "address", "count": held})
 
 
 async def _services(

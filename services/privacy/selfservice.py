@@ -1,5 +1,6 @@
 """The public self-service behind the gateway's /privacy page: a person asks for access,
-erasure or unsubscription, proves the email address with a 6-digit code, and the request runs.
+rectification, erasure or unsubscription, proves the email address with a 6-digit code, and
+the request runs; when it is complete, a short mail says so (notify.py).
 
 No login, so mind abuse: the answer never tells whether the address is known to us (no
 enumeration), codes expire after 10 minutes and allow 3 attempts, and both the address and
@@ -9,19 +10,28 @@ the client are rate-limited (counted under keyed hashes, never in plaintext).
 import hmac
 import logging
 from datetime import date
-from typing import Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Depends, HTTPException, Request
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from services.common.db import db_conn
 from services.common.envelope import new_id, utcnow
 from services.common.keys import blind_index
 from services.common.mail import send_mail
 
-from . import domain, saga, store
+from . import domain, exports, notify, saga, store
 from .bootstrap import service, settings
 
 log = logging.getLogger(__name__)
@@ -30,10 +40,71 @@ ACTOR = "self-service"
 HOUR = 3600
 
 
+Value = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Values a field must parse as before it is accepted; the owner validates again, in context.
+SHAPES: dict[str, TypeAdapter[Any]] = {
+    "email": TypeAdapter(EmailStr),
+    "birth_date": TypeAdapter(date),
+    "phone": TypeAdapter(
+        Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()./-]{6,32}$", max_length=32)]
+    ),
+}
+
+
+class Correction(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    field: str = Field(max_length=40)
+    value: Value
+
+    @model_validator(mode="after")
+    def correctable(self) -> "Correction":
+        if self.field not in domain.SELF_CORRECTABLE:
+            raise ValueError(
+                f"'{self.field}' cannot be corrected here; choose one of "
+                + ", ".join(domain.SELF_CORRECTABLE)
+                + ", or describe it in 'description'"
+            )
+        shape = SHAPES.get(self.field)
+        if shape is not None:
+            try:
+                self.value = str(shape.validate_python(self.value))
+            except ValidationError as exc:
+                raise ValueError(f"not a valid {self.field}") from exc
+        return self
+
+
 class SelfServiceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    type: Literal["access", "erasure", "unsubscribe"]
+    type: Literal["access", "rectification", "erasure", "unsubscribe"]
     email: EmailStr = Field(max_length=254)
+    # Rectification: the fields to correct with their right value, and/or in the person's own
+    # words what is wrong (recorded for an employee by the owning service).
+    changes: list[Correction] | None = Field(default=None, max_length=len(domain.SELF_CORRECTABLE))
+    description: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+        | None
+    ) = None
+
+    @model_validator(mode="after")
+    def corrections_for_rectification(self) -> "SelfServiceIn":
+        if self.type == "rectification":
+            if not (self.changes or self.description):
+                raise ValueError("a rectification needs changes or a description")
+            fields = [c.field for c in self.changes or []]
+            if len(set(fields)) != len(fields):
+                raise ValueError("each field can be corrected once per request")
+        elif self.changes or self.description:
+            raise ValueError("changes and description belong to a rectification only")
+        return self
+
+    def pending(self) -> dict[str, Any] | None:
+        """What the owner receives, sealed (as the officer's `changes`, plus the words)."""
+        if self.type != "rectification":
+            return None
+        out: dict[str, Any] = {"changes": {c.field: c.value for c in self.changes or []}}
+        if self.description:
+            out["description"] = self.description
+        return out
 
 
 class VerifyIn(BaseModel):
@@ -50,6 +121,7 @@ class SelfServiceOut(BaseModel):
 
 WHAT = {
     "access": "inzage in je persoonsgegevens",
+    "rectification": "correctie van je persoonsgegevens",
     "erasure": "verwijdering van je persoonsgegevens (vergeten worden)",
     "unsubscribe": "uitschrijving (je wordt niet meer benaderd)",
 }
@@ -95,6 +167,14 @@ async def ask(
             domain.code_hash(settings.blind_index_key, request_id, code),
             utcnow() + domain.CODE_TTL,
         )
+        # Sealed, only for this request: the completion mail's address, the corrections.
+        pending = body.pending()
+        await store.hold_sealed(
+            conn,
+            request_id,
+            notify.seal(request_id, str(body.email)),
+            notify.seal(request_id, pending) if pending else None,
+        )
     try:
         await send_mail(
             settings,
@@ -129,6 +209,8 @@ async def verify(
         outcome, linked = await _check_code(conn, rid, body.code)
     if outcome is not None:
         raise outcome
+    if linked is not None and linked["type"] == "rectification":
+        raise HTTPException(status_code=409, detail=ALREADY_CORRECTING)
     if linked is not None:
         return SelfServiceOut(
             id=str(linked["id"]),
@@ -139,12 +221,27 @@ async def verify(
     await saga.resolve_and_start(service.pool, rid, ACTOR)
     req = await store.get_request(conn, rid)
     assert req is not None
+    if req["status"] == "cancelled":  # folded into an open request of the same person
+        if req["type"] == "rectification":
+            raise HTTPException(status_code=409, detail=ALREADY_CORRECTING)
+        return SelfServiceOut(
+            id=rid,
+            status=req["status"],
+            due_at=req["due_on"].isoformat(),
+            message="Je verzoek was al in behandeling; we hebben dit eraan toegevoegd.",
+        )
     return SelfServiceOut(
         id=rid,
         status=req["status"],
         due_at=req["due_on"].isoformat(),
         message="Je verzoek is ontvangen. We handelen het binnen 10 werkdagen af.",
     )
+
+
+ALREADY_CORRECTING = (
+    "Er loopt al een correctieverzoek van je. Wacht op onze bevestiging per e-mail en stuur"
+    " je andere correcties daarna opnieuw."
+)
 
 
 async def _check_code(
@@ -160,6 +257,7 @@ async def _check_code(
         ), None
     if req["code_expires_at"] is None or req["code_expires_at"] < utcnow():
         await store.clear_code(conn, rid)
+        await store.drop_sealed(conn, rid)
         await store.set_status(conn, rid, "cancelled", ACTOR, "code expired")
         return HTTPException(
             status_code=410, detail="De code is verlopen. Vraag een nieuwe aan."
@@ -172,6 +270,7 @@ async def _check_code(
                 status_code=400, detail=f"De code klopt niet; nog {left} poging(en)."
             ), None
         await store.clear_code(conn, rid)
+        await store.drop_sealed(conn, rid)
         await store.set_status(conn, rid, "cancelled", ACTOR, "too many wrong codes")
         return HTTPException(
             status_code=410, detail="Te vaak een verkeerde code. Vraag een nieuwe aan."
@@ -179,8 +278,13 @@ async def _check_code(
     await store.clear_code(conn, rid)
     existing = await store.find_open(conn, req["type"], req["email_hash"])
     if existing is not None:
-        # Already asked and verified: fold this one into the open request.
+        # Already asked and verified: fold this one into the open request (its person hears
+        # when that one completes); corrections are not merged, see ALREADY_CORRECTING.
         await store.link(conn, str(existing["id"]), ACTOR, "self_service")
+        if req["type"] == "rectification":
+            await store.drop_sealed(conn, rid)
+        else:
+            await store.move_sealed(conn, rid, str(existing["id"]))
         await store.set_status(conn, rid, "cancelled", ACTOR, f"linked to {existing['id']}")
         return None, existing
     await store.set_status(conn, rid, "received", ACTOR, "identity verified")
@@ -206,3 +310,36 @@ async def status(request_id: UUID, conn: asyncpg.Connection = Depends(db_conn)) 
             "cancelled": "Dit verzoek is gesloten.",
         }[req["status"]],
     )
+
+
+class DownloadOut(BaseModel):
+    url: str
+    link_valid_minutes: int
+
+
+@router.get("/requests/{request_id}/export/{token}", response_model=DownloadOut)
+async def export_download(
+    request_id: UUID,
+    token: str = Path(pattern=r"^[A-Za-z0-9_-]{43}$"),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> DownloadOut:
+    """The link in the access request's completion mail: a fresh short-lived download link
+    for the person's export, for as long as the export is kept."""
+    rid = str(request_id)
+    export = await store.get_export(conn, rid)
+    if (
+        export is None
+        or not export["download_hash"]
+        or not hmac.compare_digest(
+            domain.token_hash(settings.blind_index_key, rid, token), export["download_hash"]
+        )
+    ):
+        raise HTTPException(status_code=404, detail="onbekende link")
+    gone = export["expires_at"] is not None and export["expires_at"] < utcnow()
+    if export["deleted_at"] is not None or export["object"] is None or gone:
+        raise HTTPException(
+            status_code=410, detail="Je gegevens zijn niet meer beschikbaar: de link is verlopen."
+        )
+    url = await exports.link(export["bucket"], export["object"])
+    await store.add_event(conn, rid, None, ACTOR, "export link issued (mailed link)")
+    return DownloadOut(url=url, link_valid_minutes=settings.export_link_minutes)

@@ -110,15 +110,17 @@ async def set_status(
     await add_event(conn, request_id, status, actor, note)
 
 
-async def complete(conn: asyncpg.Connection, request_id: str, actor: str) -> None:
+async def complete(conn: asyncpg.Connection, request_id: str, actor: str) -> bytes | None:
     """`set_status(..., "complete")` in one round trip; a rectification's sealed new values
-    are dropped, as they live with their owner now."""
-    await conn.execute(
+    are dropped, as they live with their owner now. Returns the sealed address of a
+    self-service request (for its completion mail), read in the same round trip."""
+    return await conn.fetchval(
         "WITH done AS ("
         "  UPDATE requests SET status = 'complete', completed_at = now(), error = NULL,"
-        "  sealed_changes = NULL WHERE id = $1 RETURNING id)"
-        " INSERT INTO request_events(request_id, status, actor)"
-        " SELECT id, 'complete', $2 FROM done",
+        "  sealed_changes = NULL WHERE id = $1 RETURNING id),"
+        " event AS (INSERT INTO request_events(request_id, status, actor)"
+        "  SELECT id, 'complete', $2 FROM done)"
+        " SELECT s.address FROM selfservice_sealed s JOIN done ON s.request_id = done.id",
         request_id,
         actor,
     )
@@ -131,6 +133,10 @@ async def set_subject(conn: asyncpg.Connection, request_id: str, subject: str, k
         subject,
         kind,
     )
+
+
+async def set_sealed_changes(conn: asyncpg.Connection, request_id: str, sealed: str) -> None:
+    await conn.execute("UPDATE requests SET sealed_changes = $2 WHERE id = $1", request_id, sealed)
 
 
 async def set_phone_hash(conn: asyncpg.Connection, request_id: str, phone_hash: str) -> None:
@@ -243,6 +249,85 @@ async def recent_attempts(conn: asyncpg.Connection, bucket: str, seconds: int) -
 
 async def forget_old_attempts(conn: asyncpg.Connection) -> None:
     await conn.execute("DELETE FROM selfservice_attempts WHERE at < now() - interval '1 day'")
+
+
+# --- self-service: sealed address and corrections -----------------------------------------
+
+
+async def hold_sealed(
+    conn: asyncpg.Connection, request_id: str, address: bytes, changes: bytes | None
+) -> None:
+    await conn.execute(
+        "INSERT INTO selfservice_sealed(request_id, address, changes) VALUES ($1, $2, $3)",
+        request_id,
+        address,
+        changes,
+    )
+
+
+async def get_sealed(conn: asyncpg.Connection, request_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM selfservice_sealed WHERE request_id = $1 FOR UPDATE", request_id
+    )
+
+
+async def drop_sealed_changes(conn: asyncpg.Connection, request_id: str) -> None:
+    await conn.execute(
+        "UPDATE selfservice_sealed SET changes = NULL WHERE request_id = $1", request_id
+    )
+
+
+async def drop_sealed(conn: asyncpg.Connection, request_id: str) -> None:
+    await conn.execute("DELETE FROM selfservice_sealed WHERE request_id = $1", request_id)
+
+
+async def move_sealed(conn: asyncpg.Connection, request_id: str, to_request: str) -> None:
+    """A request folded into an open one: its person hears when that one completes (unless
+    that one already has an address to tell)."""
+    await conn.execute(
+        "WITH gone AS (DELETE FROM selfservice_sealed WHERE request_id = $1 RETURNING address)"
+        " INSERT INTO selfservice_sealed(request_id, address) SELECT $2, address FROM gone"
+        " ON CONFLICT DO NOTHING",
+        request_id,
+        to_request,
+    )
+
+
+async def drop_sealed_of_subject(conn: asyncpg.Connection, subject: str, keep: str) -> None:
+    """An erasure: the addresses held for the person's other requests go now (the erasure's
+    own completion mail is the one answer they get)."""
+    await conn.execute(
+        "DELETE FROM selfservice_sealed WHERE request_id <> $2"
+        " AND request_id IN (SELECT id FROM requests WHERE subject = $1)",
+        subject,
+        keep,
+    )
+
+
+async def mail_failed(conn: asyncpg.Connection, request_id: str) -> int:
+    return await conn.fetchval(
+        "UPDATE selfservice_sealed SET mail_attempts = mail_attempts + 1 WHERE request_id = $1"
+        " RETURNING mail_attempts",
+        request_id,
+    )
+
+
+async def sealed_to_settle(conn: asyncpg.Connection) -> list[asyncpg.Record]:
+    """Held addresses whose request is final: a completion mail still to send (it failed
+    before), or a closed request whose address must simply go; also those whose code expired
+    unused (nobody can verify that request any more, so nobody is owed a mail)."""
+    return await conn.fetch(
+        "SELECT s.request_id, r.status FROM selfservice_sealed s"
+        " JOIN requests r ON r.id = s.request_id WHERE r.status IN ('complete', 'cancelled')"
+        " OR (r.status = 'identity_unverified' AND r.code_expires_at IS NULL)"
+        " OR (r.status = 'identity_unverified' AND r.code_expires_at < now())"
+    )
+
+
+async def set_download_hash(conn: asyncpg.Connection, request_id: str, token_hash: str) -> None:
+    await conn.execute(
+        "UPDATE exports SET download_hash = $2 WHERE request_id = $1", request_id, token_hash
+    )
 
 
 # --- fan-out progress -----------------------------------------------------------------------
@@ -368,6 +453,17 @@ async def lift_suppression(
 
 
 # --- exports --------------------------------------------------------------------------------
+
+# Namespace of the per-subject advisory locks (the two-key form: apart from housekeeping's).
+SUBJECT_LOCK = 7_204_553
+
+
+async def lock_subject(conn: asyncpg.Connection, subject: str) -> bool:
+    """Erasure and access take turns per person: held until the transaction ends. Returns
+    whether the person is erased, read in a statement of its own so that its snapshot is
+    taken after the wait (an erasure that held the lock has committed its tombstone)."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", SUBJECT_LOCK, subject)
+    return bool(await conn.fetchval("SELECT true FROM tombstones WHERE subject = $1", subject))
 
 
 async def insert_export(

@@ -93,7 +93,9 @@ async def test_wrong_codes_close_the_request_and_a_right_code_starts_it(platform
             "identity_unverified",
             "received",
             "complete",
+            "complete",  # the note that the completion mail went out
         ]
+        assert body["history"][-1]["note"] == "completion mail sent"
         assert (
             await client.post("/api/privacy/suppression/check", json={"email": address})
         ).json() == {"suppressed": True}
