@@ -137,7 +137,8 @@ async def erase(platform, subject: dict[str, str]) -> dict:
 
         async def complete() -> dict | None:
             body = (await client.get(f"/api/privacy/requests/{request_id}")).json()
-            return body if body["status"] == "complete" else None
+            assert body["status"] == "complete", body  # on a timeout: who has not answered
+            return body
 
         return await eventually(complete, timeout=90)
 

@@ -36,7 +36,8 @@ async def privacy_request(platform, type_: str, subject: str) -> dict:
         async def complete():
             body = (await http.get(f"/api/privacy/requests/{request_id}")).json()
             assert body["status"] not in ("error", "cancelled"), body
-            return body if body["status"] == "complete" else None
+            assert body["status"] == "complete", body  # on a timeout: who has not answered
+            return body
 
         return await eventually(complete, timeout=90)
 

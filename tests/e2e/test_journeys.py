@@ -81,7 +81,8 @@ async def test_registered_candidate_is_found_opened_and_forgotten_with_proof(pla
 
         async def complete():
             body = (await officer.get(f"/api/privacy/requests/{request_id}")).json()
-            return body if body["status"] == "complete" else None
+            assert body["status"] == "complete", body  # on a timeout: who has not answered
+            return body
 
         body = await eventually(complete, timeout=90)
         assert {p["service"] for p in body["progress"]} == {
