@@ -243,8 +243,10 @@ async def erase(event: Envelope, conn: asyncpg.Connection) -> None:
     if not event.subject:
         raise Poison("erasure without a subject")
     service.keys.forget(event.subject)
+    # Read before the delete: privacy suppresses the person under these (hashes only).
+    identifiers = await store.identifier_hashes(conn, event.subject)
     counts = await store.delete_subject(conn, event.subject)
     # Kinds that had nothing are left out of the receipt; the profile count always shows.
     receipt = {k: n for k, n in counts.items() if n or k == "profiles"}
-    await erasure.complete(conn, "candidates", event, receipt)
+    await erasure.complete(conn, "candidates", event, receipt, identifiers)
     log.info("subject erased", extra={"subject": event.subject, **counts})

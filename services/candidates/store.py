@@ -400,6 +400,16 @@ async def exports(conn: asyncpg.Connection, candidate_id: str) -> list[asyncpg.R
 # --- erasure --------------------------------------------------------------------------------
 
 
+async def identifier_hashes(conn: asyncpg.Connection, candidate_id: str) -> list[tuple[str, str]]:
+    """The candidate's email and phone as keyed hashes, (kind, hash) pairs."""
+    row = await conn.fetchrow(
+        "SELECT email_hash, phone_hash FROM candidates WHERE id = $1", candidate_id
+    )
+    if row is None:
+        return []
+    return [(k, row[f"{k}_hash"]) for k in ("email", "phone") if row[f"{k}_hash"]]
+
+
 async def delete_subject(conn: asyncpg.Connection, candidate_id: str) -> dict[str, int]:
     """Delete everything held about the candidate; counts per kind for the acknowledgement."""
     counts = {}

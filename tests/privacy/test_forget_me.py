@@ -1,10 +1,12 @@
 """Forget me, end to end on the real stack: every service acknowledges, the scan finds
 nothing, sealed events no longer open, the person is suppressed and stays so."""
 
+import json
 import uuid
 
 import httpx
 
+from services.common.keys import blind_index
 from tests.documents.files import pdf
 from tests.helpers import as_employee, fetch
 from tests.privacy.support import (
@@ -162,3 +164,80 @@ async def test_a_business_contact_is_forgotten_by_email_alike(platform):
         assert scan["hits"] == [], scan
         check = await client.post("/api/privacy/suppression/check", json={"email": address})
         assert check.json() == {"suppressed": True}
+
+
+def bus_hash(platform, kind: str, value: str) -> str:
+    return blind_index(platform.env["BLIND_INDEX_KEY"], kind, value)
+
+
+async def acknowledgement(platform, service: str, subject: str) -> dict:
+    [row] = await fetch(
+        platform,
+        service,
+        "SELECT payload FROM outbox WHERE topic = 'privacy.erasure.done' AND key = $1",
+        subject,
+    )
+    return json.loads(row["payload"])
+
+
+async def test_erasure_by_id_suppresses_a_person_privacy_never_saw_registered(platform):
+    """privacy learns a person's keyed hashes from the registration; an erasure by id that
+    comes before privacy read it (simulated: privacy's index forgets the person) still ends
+    with the person suppressed, from the hashes candidates sends back with its receipt."""
+    person = unique_person()
+    candidate_id = await registered_candidate(platform, person)
+    await fetch(platform, "privacy", "DELETE FROM subject_index WHERE subject = $1", candidate_id)
+
+    async with officer(platform) as client:
+        resp = await client.post(
+            "/api/privacy/requests",
+            json={"type": "erasure", "subject": {"candidate_id": candidate_id}},
+        )
+        assert resp.status_code == 201, resp.text
+        request_id = resp.json()["id"]
+        await wait_status(client, request_id, "complete")
+        for identifier in ({"email": person["email"]}, {"phone": person["phone"]}):
+            check = await client.post("/api/privacy/suppression/check", json=identifier)
+            assert check.json() == {"suppressed": True}, identifier
+
+        # The certificate counts; it names no identifier, not even as a hash.
+        cert = await client.get(f"/api/privacy/requests/{request_id}/certificate")
+        assert cert.json()["suppression_entries"] == 2
+        hashes = {bus_hash(platform, k, person[k]) for k in ("email", "phone")}
+        assert not [h for h in hashes if h in cert.text]
+
+    # On the bus: the keyed hashes, never the plaintext.
+    ack = await acknowledgement(platform, "candidates", candidate_id)
+    assert {(s["kind"], s["hash"]) for s in ack["data"]["suppress"]} == {
+        ("email", bus_hash(platform, "email", person["email"])),
+        ("phone", bus_hash(platform, "phone", person["phone"])),
+    }
+    text = json.dumps(ack)
+    assert person["email"] not in text and person["phone"] not in text
+
+
+async def test_a_contact_erased_by_id_is_suppressed_under_its_email_and_phone(platform):
+    tag = uuid.uuid4().hex[:8]
+    address, phone = f"contact.{tag}@example.nl", f"020 {int(tag, 16) % 10_000_000:07d}"
+    recruiter = as_employee(platform, "recruiter", "recruiter-1")
+    async with httpx.AsyncClient(base_url=platform.url("crm"), headers=recruiter) as crm:
+        org = await crm.post(
+            "/api/crm/organisations", json={"name": f"Leverancier {tag}", "kind": "supplier"}
+        )
+        contact = await crm.post(
+            f"/api/crm/organisations/{org.json()['id']}/contacts",
+            json={"name": "Els de Vries", "email": address, "phone": phone},
+        )
+        assert contact.status_code == 201, contact.text
+    contact_id = contact.json()["id"]
+
+    async with officer(platform) as client:
+        resp = await client.post(
+            "/api/privacy/requests",
+            json={"type": "erasure", "subject": {"contact_id": contact_id}},
+        )
+        assert resp.status_code == 201, resp.text
+        await wait_status(client, resp.json()["id"], "complete")
+        for identifier in ({"email": address.upper()}, {"phone": phone}):
+            check = await client.post("/api/privacy/suppression/check", json=identifier)
+            assert check.json() == {"suppressed": True}, identifier
