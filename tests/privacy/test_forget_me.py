@@ -14,6 +14,7 @@ from tests.privacy.support import (
     officer,
     registered_candidate,
     unique_person,
+    verification_scan,
     wait_handed_off,
     wait_status,
 )
@@ -58,7 +59,7 @@ async def test_forget_me_erases_everywhere_with_proof_and_suppresses_the_person(
     identifiers = {"email": person["email"], "phone": person["phone"], "subject": candidate_id}
     async with officer(platform) as client:
         # The scan sees the person before the erasure (so it can see a leftover after it).
-        before = (await client.post("/api/privacy/scan", json=identifiers)).json()
+        before = await verification_scan(client, identifiers)
         places = {h["where"] for h in before["hits"]}
         assert {"privacy:subject_keys", "topic:intake.registrations"} <= places, before
         assert any(p.startswith("database:documents") for p in places), before
@@ -100,7 +101,7 @@ async def test_forget_me_erases_everywhere_with_proof_and_suppresses_the_person(
         for personal in (person["email"], person["last_name"].lower(), candidate_id):
             assert personal.lower() not in text
 
-        scan = (await client.post("/api/privacy/scan", json=identifiers)).json()
+        scan = await verification_scan(client, identifiers)
         assert scan["hits"] == [], scan
         print("verification scan after erasure:", scan)
         assert scan["checked"]["topics"]["intake.registrations"] >= 1
@@ -158,9 +159,7 @@ async def test_a_business_contact_is_forgotten_by_email_alike(platform):
         body = await wait_status(client, resp.json()["id"], "complete")
         crm_part = next(p for p in body["progress"] if p["service"] == "crm")
         assert sum(crm_part["result"].values()) >= 1
-        scan = (
-            await client.post("/api/privacy/scan", json={"email": address, "subject": contact_id})
-        ).json()
+        scan = await verification_scan(client, {"email": address, "subject": contact_id})
         assert scan["hits"] == [], scan
         check = await client.post("/api/privacy/suppression/check", json={"email": address})
         assert check.json() == {"suppressed": True}

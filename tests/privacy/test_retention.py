@@ -20,6 +20,7 @@ from tests.privacy.support import (
     officer,
     registered_candidate,
     unique_person,
+    verification_scan,
     wait_handed_off,
     wait_status,
 )
@@ -217,7 +218,7 @@ async def test_without_renewal_the_profile_is_erased_by_the_forget_me_saga(platf
         assert person["email"] not in cert.text and candidate_id not in cert.text
 
         identifiers = {"email": person["email"], "phone": person["phone"], "subject": candidate_id}
-        scan = (await client.post("/api/privacy/scan", json=identifiers)).json()
+        scan = await verification_scan(client, identifiers)
         assert scan["hits"] == [], scan
         assert scan["clean"] is True, scan
         check = await client.post("/api/privacy/suppression/check", json={"email": person["email"]})
@@ -336,11 +337,7 @@ async def test_forget_me_from_the_link_and_bad_expired_or_reused_links(platform)
     assert "asked to be forgotten" in req["note"]
     async with officer(platform) as client:
         await wait_status(client, req["id"], "complete")
-        scan = (
-            await client.post(
-                "/api/privacy/scan", json={"email": person["email"], "subject": candidate_id}
-            )
-        ).json()
+        scan = await verification_scan(client, {"email": person["email"], "subject": candidate_id})
         assert scan["hits"] == [], scan
 
     # An expired link: another candidate, whose link outlived its date.
