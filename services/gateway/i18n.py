@@ -339,6 +339,7 @@ TEXT: dict[str, dict[str, str]] = {
     "last_activity": {"nl": "Laatste activiteit", "en": "Last activity"},
     "asked_at": {"nl": "Gevraagd op", "en": "Asked on"},
     "mailed": {"nl": "Gemaild", "en": "Mailed"},
+    "reminded": {"nl": "Herinnerd", "en": "Reminded"},
     "erasure_on": {"nl": "Verwijderd op", "en": "Erased on"},
     "no_pending": {"nl": "Niemand wacht op vernieuwing.", "en": "Nobody is pending renewal."},
     "problem": {"nl": "Er ging iets mis", "en": "Something went wrong"},
