@@ -596,6 +596,7 @@ class RenewalOut(BaseModel):
     last_activity_at: datetime
     renewal_started_at: datetime
     mailed_at: datetime | None
+    reminded_at: datetime | None
     erasure_on: datetime
 
 
@@ -613,6 +614,7 @@ async def renewals(
     return {
         "inactive_days": retention.settings.retention_inactive_days,
         "grace_days": retention.settings.retention_grace_days,
+        "reminder_days": retention.settings.retention_reminder_days,
         "awaiting_sweep": due,
         "pending": [
             RenewalOut(
@@ -621,6 +623,7 @@ async def renewals(
                 last_activity_at=r["last_activity_at"],
                 renewal_started_at=r["renewal_started_at"],
                 mailed_at=r["renewal_mailed_at"],
+                reminded_at=r["renewal_reminded_at"],
                 erasure_on=rules.erasure_on(r["renewal_started_at"]),
             ).model_dump(mode="json")
             for r in rows

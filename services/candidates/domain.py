@@ -453,6 +453,10 @@ ACTIVITY = frozenset(
 )
 
 
+# crm's events about a candidate (subject = candidate id) that are activity too.
+CRM_ACTIVITY = frozenset({"proposal.recorded", "placement.recorded"})
+
+
 def is_activity(event_type: str) -> bool:
     return event_type in ACTIVITY
 
@@ -461,6 +465,7 @@ def is_activity(event_type: str) -> bool:
 class RetentionPolicy:
     inactive: timedelta  # no activity this long: ask to renew consent
     grace: timedelta  # no renewal this long after asking: erase
+    reminder: timedelta = timedelta(0)  # remind this long before the erasure; 0: never
 
     def asked_if_inactive_since(self, now: datetime) -> datetime:
         """Candidates whose last activity lies before this moment are asked to renew."""
@@ -472,6 +477,12 @@ class RetentionPolicy:
 
     def erasure_on(self, renewal_started_at: datetime) -> datetime:
         return renewal_started_at + self.grace
+
+    def remind_if_asked_before(self, now: datetime) -> datetime | None:
+        """A running cycle that started before this moment is due for its reminder."""
+        if not timedelta(0) < self.reminder < self.grace:
+            return None
+        return now - (self.grace - self.reminder)
 
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
@@ -516,6 +527,24 @@ def renewal_mail(first_name: str | None, link: str, erasure_on: date) -> tuple[s
         "Met vriendelijke groet,\nAllegro Talent"
     )
     return "Wil je ingeschreven blijven bij Allegro Talent?", body
+
+
+def reminder_mail(first_name: str | None, link: str, erasure_on: date) -> tuple[str, str]:
+    """(subject, body) of the one reminder during the grace period; Dutch."""
+    when = erasure_on.strftime("%d-%m-%Y")
+    greeting = f"Beste {first_name}," if first_name else "Beste kandidaat,"
+    body = (
+        f"{greeting}\n\n"
+        "Enige tijd geleden vroegen we je of je ingeschreven wilt blijven bij Allegro Talent.\n"
+        "We hebben nog niets van je gehoord.\n\n"
+        f"Wil je ingeschreven blijven? Bevestig dat dan vóór {when} via deze link:\n\n"
+        f"{link}\n\n"
+        "Op dezelfde pagina kun je ons ook vragen al je gegevens meteen te verwijderen.\n\n"
+        f"Horen we vóór {when} niets van je, dan verwijderen we al je gegevens en benaderen\n"
+        "we je niet meer. Dit is de laatste keer dat we je hierover mailen.\n\n"
+        "Met vriendelijke groet,\nAllegro Talent"
+    )
+    return "Herinnering: wil je ingeschreven blijven bij Allegro Talent?", body
 
 
 def renewed_consent(

@@ -15,6 +15,7 @@ from services.common.envelope import Envelope, new_id
 from services.common.keys import KeyShredded
 from services.common.topics import (
     CANDIDATES_PROFILES,
+    CRM_RELATIONS,
     DOCUMENTS_OBJECTS,
     INTAKE_REGISTRATIONS,
     PRIVACY_ACCESS,
@@ -121,6 +122,15 @@ async def reindex(conn: asyncpg.Connection, candidate_id: str) -> bool:
     return True
 
 
+@service.consumer(CRM_RELATIONS)
+async def crm_relation(event: Envelope, conn: asyncpg.Connection) -> None:
+    """A proposal to a client or a placement recorded in crm is contact on the candidate's
+    behalf: activity for retention, as of when crm recorded it (a late or replayed event
+    does not restart the clock from today)."""
+    if event.type in domain.CRM_ACTIVITY and event.subject:
+        await store.touch(conn, event.subject, event.time)
+
+
 @service.consumer(PRIVACY_REQUESTS)
 async def subject_status(event: Envelope, conn: asyncpg.Connection) -> None:
     """Unsubscribed: never in search or outreach again. Lifted: a new explicit registration."""
@@ -213,6 +223,7 @@ async def access_slice(conn: asyncpg.Connection, candidate_id: str) -> dict[str,
             "last_activity_at": row["last_activity_at"],
             "renewal_requested_at": row["renewal_started_at"],
             "renewal_mailed_at": row["renewal_mailed_at"],
+            "renewal_reminded_at": row["renewal_reminded_at"],
         }
         out["notes"] = [dict(n) for n in await store.notes(conn, candidate_id)]
         out["placements"] = [dict(p) for p in await store.placements(conn, candidate_id)]
@@ -243,8 +254,10 @@ async def erase(event: Envelope, conn: asyncpg.Connection) -> None:
     if not event.subject:
         raise Poison("erasure without a subject")
     service.keys.forget(event.subject)
+    # Read before the delete: privacy suppresses the person under these (hashes only).
+    identifiers = await store.identifier_hashes(conn, event.subject)
     counts = await store.delete_subject(conn, event.subject)
     # Kinds that had nothing are left out of the receipt; the profile count always shows.
     receipt = {k: n for k, n in counts.items() if n or k == "profiles"}
-    await erasure.complete(conn, "candidates", event, receipt)
+    await erasure.complete(conn, "candidates", event, receipt, identifiers)
     log.info("subject erased", extra={"subject": event.subject, **counts})

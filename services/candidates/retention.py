@@ -1,8 +1,10 @@
-"""The retention sweep: ask inactive candidates to renew their consent, and hand profiles
-whose grace period ran out to privacy's erasure saga (`candidates.retention`).
+"""The retention sweep: ask inactive candidates to renew their consent, remind them once
+during the grace period, and hand profiles whose grace period ran out to privacy's erasure
+saga (`candidates.retention`).
 
 Safe with several instances and repeatable: each candidate is claimed with SKIP LOCKED and its
-cycle is recorded in the transaction that sent the mail, so nobody is mailed twice in a cycle.
+cycle (or reminder) is recorded in the transaction that sent the mail, so nobody is mailed
+twice in a cycle, nor reminded twice.
 """
 
 import asyncio
@@ -28,6 +30,7 @@ def policy(s: CandidatesSettings = settings) -> domain.RetentionPolicy:
     return domain.RetentionPolicy(
         inactive=timedelta(days=s.retention_inactive_days),
         grace=timedelta(days=s.retention_grace_days),
+        reminder=timedelta(days=s.retention_reminder_days),
     )
 
 
@@ -79,11 +82,75 @@ async def ask_to_renew(conn: asyncpg.Connection, row: asyncpg.Record, now: datet
     return mailable
 
 
+async def remind(conn: asyncpg.Connection, row: asyncpg.Record) -> bool:
+    """The one reminder of a cycle, with a fresh link (only hashes of the first are kept);
+    to those we may still approach. Returns whether a mail went out."""
+    erasure_on = policy().erasure_on(row["renewal_started_at"])
+    mailable = row["status"] == "active" and bool(row["email"]) and not await suppressed(row)
+    if mailable:
+        token, token_hash = domain.new_renewal_token()
+        subject, body = domain.reminder_mail(
+            row["first_name"], f"{settings.link_base}/privacy/renew/{token}", erasure_on.date()
+        )
+        await send_mail(settings, row["email"], subject, body)  # mail first, as ask_to_renew
+        await store.insert_renewal_token(conn, row["id"], token_hash, erasure_on)
+    await store.mark_reminded(conn, row["id"])
+    await outbox.record(
+        conn,
+        CANDIDATES_RETENTION,
+        Envelope(
+            type="renewal.reminded",
+            source="candidates",
+            subject=row["id"],
+            data={"mailed": mailable, "erasure_on": erasure_on.date().isoformat()},
+        ),
+    )
+    return mailable
+
+
+async def send_reminders(pool: asyncpg.Pool, now: datetime, counts: dict[str, int]) -> None:
+    rules = policy()
+    due_if_asked_before = rules.remind_if_asked_before(now)
+    if due_if_asked_before is None:
+        return
+    failed: list[str] = []
+    while counts["mailed"] + counts["reminded"] < settings.retention_batch:
+        async with pool.acquire() as conn, conn.transaction():
+            row = await store.claim_reminder_due(
+                conn, due_if_asked_before, rules.lapsed_if_asked_before(now), failed
+            )
+            if row is None:
+                return
+            try:
+                mailed = await remind(conn, row)
+            except SuppressionUnknown:
+                counts["failed"] += 1
+                log.warning("reminders postponed: suppression list unavailable")
+                return
+            except OSError as exc:
+                failed.append(row["id"])
+                counts["failed"] += 1
+                log.warning(
+                    "reminder postponed",
+                    extra={"candidate_id": row["id"], "error": type(exc).__name__},
+                )
+                continue
+        counts["reminded" if mailed else "not_reminded"] += 1
+
+
 async def sweep(pool: asyncpg.Pool) -> dict[str, int]:
-    """One round: renewal requests for the newly inactive, then the lapsed to privacy."""
+    """One round: renewal requests for the newly inactive, reminders for those whose erasure
+    nears, then the lapsed to privacy."""
     now = utcnow()
     rules = policy()
-    counts = {"mailed": 0, "not_mailed": 0, "failed": 0, "lapsed": 0}
+    counts = {
+        "mailed": 0,
+        "not_mailed": 0,
+        "reminded": 0,
+        "not_reminded": 0,
+        "failed": 0,
+        "lapsed": 0,
+    }
     failed: list[str] = []
     while counts["mailed"] + counts["not_mailed"] < settings.retention_batch:
         async with pool.acquire() as conn, conn.transaction():
@@ -106,6 +173,7 @@ async def sweep(pool: asyncpg.Pool) -> dict[str, int]:
                 )
                 continue
         counts["mailed" if mailed else "not_mailed"] += 1
+    await send_reminders(pool, now, counts)
     while True:
         async with pool.acquire() as conn, conn.transaction():
             lapsed = await store.close_lapsed(conn, rules.lapsed_if_asked_before(now), LAPSE_BATCH)

@@ -86,7 +86,7 @@ async def replace_profile(
 async def get_profile(conn: asyncpg.Connection, candidate_id: str) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "SELECT id, status, profile, created_at, updated_at, last_activity_at,"
-        " renewal_started_at, renewal_mailed_at FROM candidates WHERE id = $1",
+        " renewal_started_at, renewal_mailed_at, renewal_reminded_at FROM candidates WHERE id = $1",
         candidate_id,
     )
 
@@ -400,6 +400,16 @@ async def exports(conn: asyncpg.Connection, candidate_id: str) -> list[asyncpg.R
 # --- erasure --------------------------------------------------------------------------------
 
 
+async def identifier_hashes(conn: asyncpg.Connection, candidate_id: str) -> list[tuple[str, str]]:
+    """The candidate's email and phone as keyed hashes, (kind, hash) pairs."""
+    row = await conn.fetchrow(
+        "SELECT email_hash, phone_hash FROM candidates WHERE id = $1", candidate_id
+    )
+    if row is None:
+        return []
+    return [(k, row[f"{k}_hash"]) for k in ("email", "phone") if row[f"{k}_hash"]]
+
+
 async def delete_subject(conn: asyncpg.Connection, candidate_id: str) -> dict[str, int]:
     """Delete everything held about the candidate; counts per kind for the acknowledgement."""
     counts = {}
@@ -443,13 +453,22 @@ async def scan(
 # --- retention ------------------------------------------------------------------------------
 
 
-async def touch(conn: asyncpg.Connection, candidate_id: str) -> None:
-    """Activity: the clock starts again and a running renewal cycle ends (its link still
-    works until it expires). Once erasure was asked for, nothing reopens the cycle."""
+async def touch(conn: asyncpg.Connection, candidate_id: str, at: datetime | None = None) -> None:
+    """Activity (now, or at `at` for another service's event, which may arrive late or be
+    replayed): the clock starts again and a renewal cycle started before it ends (its link
+    still works until it expires). Once erasure was asked for, nothing reopens the cycle."""
     await conn.execute(
-        "UPDATE candidates SET last_activity_at = now(), renewal_started_at = NULL,"
-        " renewal_mailed_at = NULL WHERE id = $1 AND retention_closed_at IS NULL",
+        "UPDATE candidates c SET last_activity_at = greatest(c.last_activity_at, t.at),"
+        " renewal_started_at = CASE WHEN c.renewal_started_at < t.at THEN NULL"
+        "  ELSE c.renewal_started_at END,"
+        " renewal_mailed_at = CASE WHEN c.renewal_started_at < t.at THEN NULL"
+        "  ELSE c.renewal_mailed_at END,"
+        " renewal_reminded_at = CASE WHEN c.renewal_started_at < t.at THEN NULL"
+        "  ELSE c.renewal_reminded_at END"
+        " FROM (SELECT least(coalesce($2, now()), now()) AS at) t"
+        " WHERE c.id = $1 AND c.retention_closed_at IS NULL",
         candidate_id,
+        at,
     )
 
 
@@ -474,18 +493,48 @@ async def start_renewal(
     expires_at: datetime,
 ) -> None:  # fmt: skip
     await conn.execute(
-        "UPDATE candidates SET renewal_started_at = now(),"
+        "UPDATE candidates SET renewal_started_at = now(), renewal_reminded_at = NULL,"
         " renewal_mailed_at = CASE WHEN $2 THEN now() END WHERE id = $1",
         candidate_id,
         mailed,
     )
     if token_hash is not None:
-        await conn.execute(
-            "INSERT INTO renewal_tokens(token_hash, candidate_id, expires_at) VALUES ($1, $2, $3)",
-            token_hash,
-            candidate_id,
-            expires_at,
-        )
+        await insert_renewal_token(conn, candidate_id, token_hash, expires_at)
+
+
+async def insert_renewal_token(
+    conn: asyncpg.Connection, candidate_id: str, token_hash: str, expires_at: datetime
+) -> None:
+    await conn.execute(
+        "INSERT INTO renewal_tokens(token_hash, candidate_id, expires_at) VALUES ($1, $2, $3)",
+        token_hash,
+        candidate_id,
+        expires_at,
+    )
+
+
+async def claim_reminder_due(
+    conn: asyncpg.Connection, asked_before: datetime, lapsed_before: datetime, skip: list[str]
+) -> asyncpg.Record | None:
+    """One candidate whose cycle is due for its reminder (mailed the first time, not
+    reminded, not lapsed yet), locked; as claim_renewal_due."""
+    return await conn.fetchrow(
+        "SELECT id, status, email_hash, phone_hash, profile->>'email' AS email,"
+        " profile->>'first_name' AS first_name, renewal_started_at FROM candidates"
+        " WHERE retention_closed_at IS NULL AND renewal_mailed_at IS NOT NULL"
+        " AND renewal_reminded_at IS NULL AND renewal_started_at < $1"
+        " AND renewal_started_at >= $2 AND NOT (id = ANY($3::text[]))"
+        " ORDER BY renewal_started_at LIMIT 1 FOR UPDATE SKIP LOCKED",
+        asked_before,
+        lapsed_before,
+        skip,
+    )
+
+
+async def mark_reminded(conn: asyncpg.Connection, candidate_id: str) -> None:
+    await conn.execute(
+        "UPDATE candidates SET renewal_reminded_at = now() WHERE id = $1", candidate_id
+    )
 
 
 async def close_lapsed(
@@ -534,8 +583,9 @@ async def use_renewal_token(conn: asyncpg.Connection, token_hash: str, used_for:
 async def renewals_running(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
     """Candidates asked to renew whose grace period runs: the officer's list (ids only)."""
     return await conn.fetch(
-        "SELECT id, status, last_activity_at, renewal_started_at, renewal_mailed_at"
-        " FROM candidates WHERE retention_closed_at IS NULL AND renewal_started_at IS NOT NULL"
+        "SELECT id, status, last_activity_at, renewal_started_at, renewal_mailed_at,"
+        " renewal_reminded_at FROM candidates"
+        " WHERE retention_closed_at IS NULL AND renewal_started_at IS NOT NULL"
         " ORDER BY renewal_started_at LIMIT $1",
         limit,
     )

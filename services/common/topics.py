@@ -35,7 +35,8 @@ INTAKE_REGISTRATIONS = Topic(
 )
 CANDIDATES_PROFILES = Topic("candidates.profiles", ("candidates",), ("intake",))
 DOCUMENTS_OBJECTS = Topic("documents.objects", ("documents",), ("intake", "candidates"))
-CRM_RELATIONS = Topic("crm.relations", ("crm",), ())
+# candidates: proposals and placements are activity for retention.
+CRM_RELATIONS = Topic("crm.relations", ("crm",), ("candidates",))
 # Retention: a profile whose consent was not renewed in time, or whose owner asked from the
 # renewal link to be forgotten; privacy runs its erasure saga for it.
 CANDIDATES_RETENTION = Topic("candidates.retention", ("candidates",), ("privacy",))

@@ -52,8 +52,10 @@ async def erase(event: Envelope, conn: asyncpg.Connection) -> None:
     assert event.subject
     service.keys.forget(event.subject)
     deleted: dict[str, int] = {}
+    identifiers: list[tuple[str, str | None]] = []
     contact = await _contact(conn, event.subject)
     if contact is not None:
+        identifiers = _identifier_hashes(contact)
         patterns = domain.redaction_patterns(contact["name"], contact["email"], contact["phone"])
         deleted["contact_moments_emptied"] = await store.empty_reports_of_contact(
             conn, contact["id"]
@@ -61,8 +63,21 @@ async def erase(event: Envelope, conn: asyncpg.Connection) -> None:
         deleted["contacts"] = await store.delete_contact(conn, contact["id"])
         deleted["reports_redacted"] = await store.redact_reports(conn, patterns)
     deleted |= await store.unlink_candidate(conn, event.subject)
-    await erasure.complete(conn, "crm", event, deleted)
+    await erasure.complete(conn, "crm", event, deleted, identifiers)
     log.info("subject erased", extra={"subject": event.subject, "deleted": deleted})
+
+
+def _identifier_hashes(contact: asyncpg.Record) -> list[tuple[str, str | None]]:
+    """The contact's email and phone as keyed hashes, for privacy's suppression list: the
+    stored hash, or one made from the stored value (the same normalisation and key)."""
+    key = service.settings.blind_index_key
+    found: list[tuple[str, str | None]] = []
+    for kind in ("email", "phone"):
+        hashed = contact[f"{kind}_hash"]
+        if hashed is None and contact[kind] and key:
+            hashed = keys.blind_index(key, kind, contact[kind])
+        found.append((kind, hashed))
+    return found
 
 
 def _iso(value: Any) -> Any:

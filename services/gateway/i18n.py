@@ -116,6 +116,23 @@ TEXT: dict[str, dict[str, str]] = {
     "export": {"nl": "Export", "en": "Export"},
     "scan": {"nl": "Controlescan", "en": "Verification scan"},
     "refresh": {"nl": "Vernieuwen", "en": "Refresh"},
+    "scan_queued": {"nl": "In de wachtrij", "en": "Queued"},
+    "scan_running": {"nl": "Bezig", "en": "Running"},
+    "scan_done": {"nl": "Klaar", "en": "Done"},
+    "scan_failed": {"nl": "Mislukt", "en": "Failed"},
+    "scan_interrupted": {"nl": "Onderbroken", "en": "Interrupted"},
+    "scan_phase": {"nl": "Onderdeel", "en": "Searching"},
+    "scan_error": {"nl": "Reden", "en": "Reason"},
+    "scan_polling": {
+        "nl": "De scan loopt; deze pagina ververst zich vanzelf.",
+        "en": "The scan is running; this page refreshes itself.",
+    },
+    "scan_again": {
+        "nl": "De privacydienst stopte tijdens de scan. Vul de gegevens opnieuw in en"
+        " start de scan opnieuw.",
+        "en": "The privacy service stopped during the scan. Enter the details again and"
+        " start it again.",
+    },
     "breaches_title": {"nl": "Datalekregister", "en": "Data breach register"},
     "new_breach": {"nl": "Datalek melden", "en": "Report a breach"},
     "description": {"nl": "Omschrijving", "en": "Description"},
@@ -322,6 +339,7 @@ TEXT: dict[str, dict[str, str]] = {
     "last_activity": {"nl": "Laatste activiteit", "en": "Last activity"},
     "asked_at": {"nl": "Gevraagd op", "en": "Asked on"},
     "mailed": {"nl": "Gemaild", "en": "Mailed"},
+    "reminded": {"nl": "Herinnerd", "en": "Reminded"},
     "erasure_on": {"nl": "Verwijderd op", "en": "Erased on"},
     "no_pending": {"nl": "Niemand wacht op vernieuwing.", "en": "Nobody is pending renewal."},
     "problem": {"nl": "Er ging iets mis", "en": "Something went wrong"},

@@ -864,15 +864,49 @@ async def request_action(request: Request, request_id: str, what: str) -> Respon
     if form is None:
         return csrf_failed(request)
     if what == "scan":
-        # The identifiers are typed in again for this scan only; they go in the body.
-        body = {k: text(form, k, 254) for k in ("email", "phone", "subject") if text(form, k)}
-        reply = await proxy.call(request, "privacy", "POST", "/api/privacy/scan", json_body=body)
+        # The identifiers are typed in again for this scan only; they go in the body, never
+        # in a URL. The scan runs as a job: its page polls until it is finished.
+        body: dict[str, Any] = {
+            k: text(form, k, 254) for k in ("email", "phone", "subject") if text(form, k)
+        }
+        body["request_id"] = request_id
+        reply = await proxy.call(request, "privacy", "POST", "/api/privacy/scans", json_body=body)
+        job_id = str(reply.body.get("id", "")) if isinstance(reply.body, dict) else ""
+        if reply.ok and valid_id(job_id):
+            return RedirectResponse(f"/requests/{request_id}/scans/{job_id}", status_code=303)
     else:
         reply = await proxy.call(
             request, "privacy", "GET", f"/api/privacy/requests/{request_id}/{what}"
         )
     ctx = await request_context(request, request_id)
     return render(request, "request.html", what=what, result=reply, **ctx)
+
+
+SCAN_POLL_SECONDS = 2
+
+
+@router.get("/requests/{request_id}/scans/{job_id}")
+async def scan_page(request: Request, request_id: str, job_id: str) -> Response:
+    """A verification scan's state, refreshed every few seconds until it is finished."""
+    if not valid_id(request_id) or not valid_id(job_id):
+        return render_problem(request, 404, "not found")
+    job = await proxy.call(request, "privacy", "GET", f"/api/privacy/scans/{job_id}")
+    if job.status == 404:
+        return render_problem(request, 404, "not found")
+    running = job.ok and isinstance(job.body, dict) and job.body.get("status") in OPEN_SCAN
+    ctx = await request_context(request, request_id)
+    response = render(
+        request,
+        "request.html",
+        scan_job=job,
+        poll_seconds=SCAN_POLL_SECONDS if running else None,
+        **ctx,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+OPEN_SCAN = ("queued", "running")
 
 
 @router.get("/retention")

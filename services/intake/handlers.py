@@ -63,6 +63,8 @@ async def erase(event: Envelope, conn: asyncpg.Connection) -> None:
     assert event.subject
     service.keys.forget(event.subject)
     await store.lock_subject(conn, event.subject)
+    # A registration in review was never seen by privacy: it suppresses under these hashes.
+    identifiers = await store.identifier_hashes(conn, event.subject)
     registrations, files = await store.delete_subject(conn, event.subject)
     notices = await store.delete_subject_notices(conn, event.subject)
     # Sealed copies of its events too (unreadable already: the key is shredded).
@@ -72,6 +74,7 @@ async def erase(event: Envelope, conn: asyncpg.Connection) -> None:
         "intake",
         event,
         {"registrations": registrations, "files": files, "notices": notices},
+        identifiers,
     )
 
 

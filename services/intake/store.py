@@ -163,6 +163,14 @@ async def registrations_of(conn: asyncpg.Connection, subject: str) -> list[async
     )
 
 
+async def identifier_hashes(conn: asyncpg.Connection, subject: str) -> list[tuple[str, str]]:
+    """The keyed hashes of every registration of the subject, (kind, hash) pairs."""
+    rows = await conn.fetch(
+        "SELECT email_hash, phone_hash FROM registrations WHERE subject = $1", subject
+    )
+    return [(k, r[f"{k}_hash"]) for r in rows for k in ("email", "phone") if r[f"{k}_hash"]]
+
+
 async def delete_subject(conn: asyncpg.Connection, subject: str) -> tuple[int, int]:
     """Delete every registration of the subject with its staged files; returns both counts."""
     files = await conn.fetchval(

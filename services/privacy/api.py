@@ -16,7 +16,7 @@ from services.common.auth import Actor, require_service, role
 from services.common.db import db_conn
 from services.common.keys import blind_index
 
-from . import domain, exports, housekeeping, keystore, saga, scan, store, subjects
+from . import domain, exports, housekeeping, keystore, saga, scanjobs, store, subjects
 from .bootstrap import service, settings
 
 router = APIRouter(prefix="/api/privacy")
@@ -344,12 +344,14 @@ async def export_link(
 
 
 class ScanIn(BaseModel):
-    """The identifiers the officer types in again; used for this scan only, never stored."""
+    """The identifiers the officer types in again; held in the running job's memory only,
+    never stored or logged."""
 
     model_config = ConfigDict(extra="forbid")
     email: EmailStr | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=32, pattern=r"^\+?[0-9 ()./-]{6,32}$")
     subject: UUID | None = None
+    request_id: UUID | None = None  # the request the scan verifies, to find it again
 
     @model_validator(mode="after")
     def something(self) -> "ScanIn":
@@ -358,18 +360,84 @@ class ScanIn(BaseModel):
         return self
 
 
-@router.post("/scan")
-async def verification_scan(
-    body: ScanIn,
-    _: Actor = Depends(officer),
-) -> dict[str, Any]:
-    """Search every service's database, every bucket (all versions) and every topic."""
-    return await scan.run(
-        service.pool,
-        email=body.email,
-        phone=body.phone,
-        subject=str(body.subject) if body.subject else None,
+class ScanJobOut(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed", "interrupted"]
+    request_id: str | None
+    started_by: str
+    looks_for: list[str]  # which kinds of identifier were given, never their values
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    progress: dict[str, Any]
+    result: dict[str, Any] | None  # hits (where, what, how many), what was and was not checked
+    error: str | None
+
+
+def scan_job_out(row: asyncpg.Record) -> ScanJobOut:
+    return ScanJobOut(
+        **{k: row[k] for k in ("status", "started_by", "looks_for", "created_at", "error")},
+        id=str(row["id"]),
+        request_id=str(row["request_id"]) if row["request_id"] else None,
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        progress=json.loads(row["progress"]),
+        result=json.loads(row["result"]) if row["result"] else None,
     )
+
+
+@router.post("/scans", status_code=202, response_model=ScanJobOut)
+async def start_scan(
+    body: ScanIn,
+    who: Actor = Depends(officer),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> JSONResponse:
+    """Start a search of every service's database, every bucket (all versions) and every
+    topic; poll `GET /api/privacy/scans/{id}` for its state and result."""
+    try:
+        job_id = await scanjobs.start(
+            service.pool,
+            started_by=who.user_id,
+            request_id=str(body.request_id) if body.request_id else None,
+            email=body.email,
+            phone=body.phone,
+            subject=str(body.subject) if body.subject else None,
+        )
+    except scanjobs.Busy as exc:
+        raise HTTPException(
+            status_code=429, detail="too many scans are running; try again in a minute"
+        ) from exc
+    row = await store.get_scan_job(conn, job_id)
+    assert row is not None
+    return JSONResponse(
+        scan_job_out(row).model_dump(mode="json"),
+        status_code=202,
+        headers={"Location": f"/api/privacy/scans/{job_id}"},
+    )
+
+
+@router.get("/scans", response_model=list[ScanJobOut])
+async def list_scans(
+    request_id: UUID | None = None,
+    limit: int = Query(default=20, ge=1, le=100),
+    _: Actor = Depends(officer),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> list[ScanJobOut]:
+    rows = await store.list_scan_jobs(conn, str(request_id) if request_id else None, limit)
+    return [scan_job_out(r) for r in rows]
+
+
+@router.get("/scans/{job_id}", response_model=ScanJobOut)
+async def get_scan(
+    job_id: UUID,
+    _: Actor = Depends(officer),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> ScanJobOut:
+    await scanjobs.refresh(str(job_id))
+    row = await store.get_scan_job(conn, str(job_id))
+    if row is None:
+        raise HTTPException(status_code=404, detail="no such scan (finished scans are kept a day)")
+    return scan_job_out(row)
 
 
 class SuppressionQuery(BaseModel):

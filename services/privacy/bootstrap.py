@@ -37,6 +37,14 @@ class PrivacySettings(Settings):
 
     # The verification scan reads object contents up to this size.
     scan_max_object_bytes: int = 20 * 1024 * 1024
+    # Scan jobs: how many run at once and are held (running + queued) per instance; how often
+    # an instance touches its jobs, and after how long untouched a job counts as interrupted;
+    # how long finished jobs are kept.
+    scan_concurrency: int = 2
+    scan_max_jobs: int = 8
+    scan_tick_seconds: float = 1.0
+    scan_stale_seconds: float = 15.0
+    scan_keep_hours: float = 24.0
     # A broker that keeps its log in the object store (the local one does): that bucket holds
     # the topics, which the scan reads (and decrypts) as topics rather than as raw objects.
     broker_storage_bucket: str = ""

@@ -2,6 +2,7 @@
 teach us a subject's keyed hashes and lift a suppression)."""
 
 import logging
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -25,10 +26,34 @@ from .bootstrap import service, settings
 log = logging.getLogger(__name__)
 
 
+HASH = re.compile(r"^[0-9a-f]{64}$")
+
+
+def identifiers_to_suppress(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (kind, keyed hash) pairs a service found on the person it erased; anything else
+    in the list is ignored (never stored)."""
+    found = []
+    for item in data.get("suppress") or []:
+        if not isinstance(item, dict):
+            continue
+        kind, hashed = item.get("kind"), item.get("hash")
+        if kind in ("email", "phone") and isinstance(hashed, str) and HASH.match(hashed):
+            found.append((kind, hashed))
+    return found
+
+
 @service.consumer(PRIVACY_ERASURE_DONE, after_erasure=True)
 async def erasure_acknowledged(event: Envelope, conn: asyncpg.Connection) -> None:
+    """Tick off the service; the hashes it found go on the suppression list first (privacy may
+    not have known them: an erasure by id before privacy read the registration, a crm contact),
+    so a complete erasure always means a suppressed person. The receipt keeps counts only."""
     request_id = event.data["request_id"]
     deleted = event.data.get("deleted") or {}
+    hashes = identifiers_to_suppress(event.data)
+    if hashes:
+        req = await store.get_request(conn, request_id)
+        if req is not None and req["type"] == "erasure":
+            await store.suppress(conn, hashes, "erasure", request_id)
     if await saga.answered(conn, request_id, event.data["service"], deleted):
         await saga.complete(conn, request_id)
 

@@ -21,7 +21,14 @@ _LOCK = 7_204_552
 
 
 async def run_once(pool: asyncpg.Pool) -> dict[str, int]:
-    counts = {"started": 0, "alerts": 0, "exports_deleted": 0, "resent": 0, "mails": 0}
+    counts = {
+        "started": 0,
+        "alerts": 0,
+        "exports_deleted": 0,
+        "resent": 0,
+        "mails": 0,
+        "scans_forgotten": 0,
+    }
     async with pool.acquire() as lock_conn:
         if not await lock_conn.fetchval("SELECT pg_try_advisory_lock($1)", _LOCK):
             return counts
@@ -80,6 +87,8 @@ async def _round(pool: asyncpg.Pool, counts: dict[str, int]) -> None:
         for request_id in await store.expired_unverified(conn):
             await store.set_status(conn, request_id, "cancelled", saga.SYSTEM, "never verified")
         await store.forget_old_attempts(conn)
+        # Scan results hold no personal data, but a list nobody reads need not grow forever.
+        counts["scans_forgotten"] = await store.forget_old_scan_jobs(conn, settings.scan_keep_hours)
         held = await store.sealed_to_settle(conn)
     for row in held:
         request_id = str(row["request_id"])

@@ -1,6 +1,6 @@
 """`uvicorn services.privacy.main:app`"""
 
-from . import api, exports, handlers, housekeeping, registers, selfservice  # noqa: F401
+from . import api, exports, handlers, housekeeping, registers, scanjobs, selfservice  # noqa: F401
 from .bootstrap import service
 
 
@@ -11,6 +11,7 @@ async def prepare() -> None:
 
 
 service.background(housekeeping.loop)  # deadlines, re-sends, expired exports
+service.background(scanjobs.loop)  # verification scan jobs: alive, stale, stopped with us
 
 
 app = service.create_app(

@@ -6,7 +6,8 @@ for the scan only, never stored or logged), look everywhere a trace could be lef
 - every topic and dead-letter topic from the beginning: the plaintext in a record, and every
   sealed payload that still opens (a subject key that was not shredded) searched again.
 
-The answer lists each hit (where, what, how many), never the data itself.
+The answer lists each hit (where, what, how many), never the data itself. It runs as a job
+(scanjobs.py); `progress` tells the officer which part is being searched.
 """
 
 import asyncio
@@ -49,16 +50,25 @@ def contains(haystack: bytes, wanted: list[bytes]) -> bool:
 
 
 async def run(
-    pool: asyncpg.Pool, *, email: str | None, phone: str | None, subject: str | None
+    pool: asyncpg.Pool,
+    *,
+    email: str | None,
+    phone: str | None,
+    subject: str | None,
+    progress: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    progress = {} if progress is None else progress
     wanted = needles(email, phone)
     hits: list[dict[str, Any]] = []
     checked: dict[str, Any] = {}
     not_checked: list[str] = []
     started = time.monotonic()
 
+    progress["phase"] = "privacy"
     await _privacy_itself(pool, subject, hits)
+    progress["phase"] = "databases"
     checked["services"] = await _services(email, phone, subject, hits, not_checked)
+    progress["phase"] = "buckets"
     try:
         checked["buckets"] = await asyncio.to_thread(_buckets, subject, wanted, hits, not_checked)
     except Exception as exc:  # the object store is down: say so, never pretend it is clean
@@ -68,8 +78,9 @@ async def run(
     checked["topics_without_personal_data"] = sorted(
         name for name, _ in all_topic_names() if name not in personal
     )
+    progress["phase"] = "topics"
     try:
-        checked["topics"] = await _topics(pool, subject, wanted, hits, not_checked)
+        checked["topics"] = await _topics(pool, subject, wanted, hits, not_checked, progress)
     except Exception as exc:
         not_checked.append(f"topics: {type(exc).__name__}")
     return {
@@ -184,6 +195,7 @@ async def _topics(
     wanted: list[bytes],
     hits: list[dict],
     not_checked: list[str],
+    progress: dict[str, Any],
 ) -> dict[str, int]:
     consumer = AIOKafkaConsumer(
         bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -214,6 +226,7 @@ async def _topics(
         ends = await consumer.end_offsets(partitions)
         todo = {tp for tp in partitions if ends[tp] > 0}
         consumer.pause(*(set(partitions) - todo))
+        progress |= {"partitions": len(partitions), "records_to_read": sum(ends.values())}
         deadline = time.monotonic() + TOPIC_SCAN_SECONDS
         while todo and time.monotonic() < deadline:
             batch = await consumer.getmany(*todo, timeout_ms=1000, max_records=2000)
@@ -228,6 +241,7 @@ async def _topics(
             for tp in list(todo):
                 if await consumer.position(tp) >= ends[tp]:
                     todo.discard(tp)
+            progress |= {"partitions_left": len(todo), "records_read": sum(records.values())}
             # Read partitions are no longer fetched: every fetch costs the broker per partition.
             consumer.pause(*(set(partitions) - todo))
         for tp in todo:

@@ -521,6 +521,108 @@ async def export_deleted(conn: asyncpg.Connection, request_id: str) -> None:
     await conn.execute("UPDATE exports SET deleted_at = now() WHERE request_id = $1", request_id)
 
 
+# --- verification scan jobs -----------------------------------------------------------------
+
+SCAN_JOB_COLUMNS = (
+    "id, status, request_id, started_by, looks_for, created_at, started_at, finished_at,"
+    " progress, result, error"
+)
+
+
+async def insert_scan_job(
+    conn: asyncpg.Connection,
+    job_id: str,
+    request_id: str | None,
+    started_by: str,
+    looks_for: list[str],
+) -> None:
+    await conn.execute(
+        "INSERT INTO scan_jobs(id, request_id, started_by, looks_for) VALUES ($1, $2, $3, $4)",
+        job_id,
+        request_id,
+        started_by,
+        looks_for,
+    )
+
+
+async def scan_job_running(conn: asyncpg.Connection, job_id: str) -> None:
+    await conn.execute(
+        "UPDATE scan_jobs SET status = 'running', started_at = now(), alive_at = now()"
+        " WHERE id = $1 AND status = 'queued'",
+        job_id,
+    )
+
+
+async def scan_jobs_alive(conn: asyncpg.Connection, progress: dict[str, dict[str, Any]]) -> None:
+    """This instance's open jobs are alive, with their progress so far."""
+    await conn.executemany(
+        "UPDATE scan_jobs SET alive_at = now(), progress = $2::jsonb"
+        " WHERE id = $1 AND finished_at IS NULL",
+        [(job_id, json.dumps(p)) for job_id, p in progress.items()],
+    )
+
+
+async def finish_scan_job(
+    conn: asyncpg.Connection,
+    job_id: str,
+    status: str,
+    progress: dict[str, Any],
+    result: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> None:
+    await conn.execute(
+        "UPDATE scan_jobs SET status = $2, finished_at = now(), alive_at = now(),"
+        " progress = $3::jsonb, result = $4::jsonb, error = $5"
+        # A job thought stale (its instance too busy to touch it) that finishes after all
+        # still records its outcome.
+        " WHERE id = $1 AND status IN ('queued', 'running', 'interrupted')",
+        job_id,
+        status,
+        json.dumps(progress),
+        json.dumps(result) if result is not None else None,
+        error,
+    )
+
+
+async def interrupt_stale_scan_jobs(
+    conn: asyncpg.Connection, stale_seconds: float, job_id: str | None = None
+) -> int:
+    """Jobs whose instance stopped touching them (it stopped or crashed) are interrupted:
+    their identifiers were in that process's memory only, so nothing can resume them."""
+    status = await conn.execute(
+        "UPDATE scan_jobs SET status = 'interrupted', finished_at = now(),"
+        " error = 'the privacy service stopped during the scan; start it again'"
+        " WHERE finished_at IS NULL AND alive_at < now() - make_interval(secs => $1)"
+        " AND ($2::uuid IS NULL OR id = $2)",
+        stale_seconds,
+        job_id,
+    )
+    return int(status.split()[-1])
+
+
+async def get_scan_job(conn: asyncpg.Connection, job_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"SELECT {SCAN_JOB_COLUMNS} FROM scan_jobs WHERE id = $1", job_id)
+
+
+async def list_scan_jobs(
+    conn: asyncpg.Connection, request_id: str | None, limit: int
+) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"SELECT {SCAN_JOB_COLUMNS} FROM scan_jobs"
+        " WHERE $1::uuid IS NULL OR request_id = $1 ORDER BY created_at DESC LIMIT $2",
+        request_id,
+        limit,
+    )
+
+
+async def forget_old_scan_jobs(conn: asyncpg.Connection, keep_hours: float) -> int:
+    status = await conn.execute(
+        "DELETE FROM scan_jobs WHERE finished_at < now() - make_interval(secs => $1)",
+        keep_hours * 3600,
+    )
+    return int(status.split()[-1])
+
+
 # --- alerts ---------------------------------------------------------------------------------
 
 

@@ -124,6 +124,22 @@ def test_retention_asks_after_the_inactive_period_and_erases_after_the_grace_per
     assert policy.erasure_on(now) == datetime(2026, 12, 26, 12, tzinfo=UTC)
 
 
+def test_the_reminder_is_due_a_week_before_the_erasure_and_can_be_switched_off():
+    week = timedelta(days=7)
+    policy = domain.RetentionPolicy(timedelta(days=730), timedelta(days=30), reminder=week)
+    now = datetime(2026, 11, 26, 12, tzinfo=UTC)
+    asked_before = policy.remind_if_asked_before(now)
+    assert asked_before == datetime(2026, 11, 3, 12, tzinfo=UTC)
+    assert policy.erasure_on(asked_before) == now + week
+    assert (
+        domain.RetentionPolicy(timedelta(days=730), timedelta(days=30)).remind_if_asked_before(now)
+        is None
+    )
+    subject, body = domain.reminder_mail(None, "https://x.nl/privacy/renew/t", date(2026, 12, 3))
+    assert subject.startswith("Herinnering") and body.startswith("Beste kandidaat,")
+    assert "03-12-2026" in body and "https://x.nl/privacy/renew/t" in body
+
+
 def test_contact_counts_as_activity_but_reading_or_leaving_does_not():
     for kind in ("profile.created", "note.added", "placement.checked", "consent.renewed"):
         assert domain.is_activity(kind)

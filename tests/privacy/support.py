@@ -125,3 +125,27 @@ async def wait_handed_off(platform, candidate_id: str, files: int) -> None:
         return len(stored) == files and not staged
 
     await eventually(handed_off, timeout=90)
+
+
+async def start_scan(client: httpx.AsyncClient, identifiers: dict[str, Any]) -> str:
+    resp = await client.post("/api/privacy/scans", json=identifiers)
+    assert resp.status_code == 202, resp.text
+    return resp.json()["id"]
+
+
+async def scan_finished(client: httpx.AsyncClient, job_id: str, timeout=180.0) -> dict[str, Any]:
+    """Poll a scan job until it is no longer queued or running; its last state."""
+
+    async def finished():
+        resp = await client.get(f"/api/privacy/scans/{job_id}")
+        assert resp.status_code == 200, resp.text
+        return resp.json() if resp.json()["status"] not in ("queued", "running") else None
+
+    return await eventually(finished, timeout=timeout, interval=0.5)
+
+
+async def verification_scan(client: httpx.AsyncClient, identifiers: dict[str, Any]) -> dict:
+    """The officer's verification scan, started and polled to the end: its result."""
+    job = await scan_finished(client, await start_scan(client, identifiers))
+    assert job["status"] == "done", job
+    return job["result"]

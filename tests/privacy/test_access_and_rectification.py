@@ -18,6 +18,7 @@ from tests.privacy.support import (
     register,
     registered_candidate,
     unique_person,
+    verification_scan,
     wait_handed_off,
     wait_status,
 )
@@ -116,9 +117,7 @@ async def test_access_export_holds_every_slice_and_the_files_field_by_field(plat
 
 async def officer_scan(platform, address: str, subject: str) -> dict:
     async with officer(platform) as client:
-        resp = await client.post("/api/privacy/scan", json={"email": address, "subject": subject})
-        assert resp.status_code == 200, resp.text
-        return resp.json()
+        return await verification_scan(client, {"email": address, "subject": subject})
 
 
 async def test_rectification_is_applied_by_candidates_and_confirmed(platform):

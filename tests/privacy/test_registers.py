@@ -208,7 +208,7 @@ async def test_hostile_input_gets_a_clear_4xx_never_a_500(platform):
             json={"working_days": 10_000, "reason": ""},
         )
         assert resp.status_code == 422
-        resp = await client.post("/api/privacy/scan", json={})
+        resp = await client.post("/api/privacy/scans", json={})
         assert resp.status_code == 422
     async with httpx.AsyncClient(base_url=base) as anyone:
         resp = await anyone.post(

@@ -9,10 +9,13 @@ as an operator could; the sweep itself is the service's own (its internal "run n
 import asyncio
 import json
 import re
-from datetime import datetime
+import uuid
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 
+from services.common.envelope import Envelope
+from tests.crm.support import publish, record_consent
 from tests.gateway.conftest import add_employee, sign_in
 from tests.helpers import as_employee, eventually, fetch
 from tests.privacy.support import (
@@ -20,6 +23,7 @@ from tests.privacy.support import (
     officer,
     registered_candidate,
     unique_person,
+    verification_scan,
     wait_handed_off,
     wait_status,
 )
@@ -217,7 +221,7 @@ async def test_without_renewal_the_profile_is_erased_by_the_forget_me_saga(platf
         assert person["email"] not in cert.text and candidate_id not in cert.text
 
         identifiers = {"email": person["email"], "phone": person["phone"], "subject": candidate_id}
-        scan = (await client.post("/api/privacy/scan", json=identifiers)).json()
+        scan = await verification_scan(client, identifiers)
         assert scan["hits"] == [], scan
         assert scan["clean"] is True, scan
         check = await client.post("/api/privacy/suppression/check", json={"email": person["email"]})
@@ -336,11 +340,7 @@ async def test_forget_me_from_the_link_and_bad_expired_or_reused_links(platform)
     assert "asked to be forgotten" in req["note"]
     async with officer(platform) as client:
         await wait_status(client, req["id"], "complete")
-        scan = (
-            await client.post(
-                "/api/privacy/scan", json={"email": person["email"], "subject": candidate_id}
-            )
-        ).json()
+        scan = await verification_scan(client, {"email": person["email"], "subject": candidate_id})
         assert scan["hits"] == [], scan
 
     # An expired link: another candidate, whose link outlived its date.
@@ -364,3 +364,177 @@ async def test_forget_me_from_the_link_and_bad_expired_or_reused_links(platform)
             json={"action": "renew", "statement_version": await current_version(platform)},
         )
         assert renew.status_code == 410
+
+
+REMINDER = "Herinnering: wil je ingeschreven blijven bij Allegro Talent?"
+
+
+def reminder_mails(platform, address: str) -> list:
+    return [m for m in mails_to(platform, address) if m["Subject"] == REMINDER]
+
+
+async def asked_days_ago(platform, candidate_id: str, days: int) -> None:
+    rows = await fetch(
+        platform,
+        "candidates",
+        "UPDATE candidates SET renewal_started_at = now() - make_interval(days => $2)"
+        " WHERE id = $1 AND renewal_started_at IS NOT NULL RETURNING id",
+        candidate_id,
+        days,
+    )
+    assert rows, "no renewal cycle runs for this candidate"
+
+
+async def reminded_at(platform, candidate_id: str):
+    rows = await fetch(
+        platform, "candidates", "SELECT renewal_reminded_at FROM candidates WHERE id = $1",
+        candidate_id,
+    )  # fmt: skip
+    return rows[0]["renewal_reminded_at"]
+
+
+async def test_one_reminder_a_week_before_the_erasure_with_a_link_that_works(platform):
+    person = unique_person()
+    candidate_id = await registered_candidate(platform, person)
+    await inactive_for_25_months(platform, candidate_id)
+    await sweep(platform)
+    await asked_to_renew(platform, person["email"])
+
+    # 20 of the 30 days of grace gone: not yet (the reminder goes 7 days before the erasure).
+    await asked_days_ago(platform, candidate_id, 20)
+    await sweep(platform)
+    assert reminder_mails(platform, person["email"]) == []
+    assert await reminded_at(platform, candidate_id) is None
+
+    # 24 days gone: several sweeps at once, then more: one reminder.
+    await asked_days_ago(platform, candidate_id, 24)
+    results = await asyncio.gather(*(sweep(platform) for _ in range(3)))
+    assert sum(r["reminded"] for r in results) == 1, results
+    await sweep(platform)
+    [mail] = await eventually(lambda: _reminders(platform, person["email"]), timeout=30)
+    await asyncio.sleep(1)
+    assert len(reminder_mails(platform, person["email"])) == 1
+    assert len(renewal_mails(platform, person["email"])) == 1  # the first mail not again
+    text = mail.get_payload(decode=True).decode()
+    assert f"Beste {person['first_name']}," in text
+    # The date the profile is erased on (counted from the cycle's start, now back-dated).
+    state = await retention_state(platform, candidate_id)
+    when = (state["renewal_started_at"] + timedelta(days=30)).strftime("%d-%m-%Y")
+    assert f"vóór {when}" in text
+    assert await reminded_at(platform, candidate_id) is not None
+
+    # The officer sees that the reminder went out.
+    officer_ = await sign_in(platform, add_employee(platform, "privacy_officer"))
+    try:
+        listing = (await officer_.get("/api/candidates/retention")).json()
+        [mine] = [p for p in listing["pending"] if p["candidate_id"] == candidate_id]
+        assert mine["reminded_at"] and listing["reminder_days"] == 7
+    finally:
+        await officer_.aclose()
+
+    # The reminder's own link renews consent.
+    link, token = LINK.search(text).groups()
+    assert link.startswith(platform.url("gateway"))
+    async with httpx.AsyncClient(base_url=platform.url("gateway"), timeout=60) as public:
+        api = f"/api/candidates/renewal/{token}"
+        assert (await public.get(api)).status_code == 200
+        done = await public.post(
+            api, json={"action": "renew", "statement_version": await current_version(platform)}
+        )
+        assert done.status_code == 200, done.text
+    state = await retention_state(platform, candidate_id)
+    assert state["renewal_started_at"] is None and state["retention_closed_at"] is None
+    assert await reminded_at(platform, candidate_id) is None  # the next cycle reminds again
+
+
+async def _reminders(platform, address: str) -> list:
+    return reminder_mails(platform, address)
+
+
+async def crm_assignment_with_consent(platform, candidate_id: str) -> tuple[httpx.AsyncClient, str]:
+    crm = httpx.AsyncClient(
+        base_url=platform.url("crm"), headers=as_employee(platform, "recruiter"), timeout=30
+    )
+    org = await crm.post(
+        "/api/crm/organisations", json={"name": f"Klant {uuid.uuid4().hex[:8]}", "kind": "client"}
+    )
+    assert org.status_code == 201, org.text
+    job = await crm.post(
+        "/api/crm/assignments",
+        json={
+            "organisation_id": org.json()["id"],
+            "vacancy": "Directiesecretaresse",
+            "function_type": "executive_secretary",
+        },
+    )
+    assert job.status_code == 201, job.text
+    await record_consent(platform, candidate_id, job.json()["id"])
+    return crm, job.json()["id"]
+
+
+async def test_a_proposal_and_a_placement_in_crm_count_as_activity(platform):
+    person = unique_person()
+    candidate_id = await registered_candidate(platform, person)
+    crm, assignment_id = await crm_assignment_with_consent(platform, candidate_id)
+    try:
+        # The consent check itself was activity; long ago now, and the renewal cycle runs.
+        await inactive_for_25_months(platform, candidate_id)
+        await sweep(platform)
+        await asked_to_renew(platform, person["email"])
+        assert (await retention_state(platform, candidate_id))["renewal_started_at"]
+
+        # An old crm event (a replay, a late delivery) is not activity today.
+        old = Envelope(
+            type="proposal.recorded",
+            source="crm",
+            subject=candidate_id,
+            time=datetime.now(UTC) - timedelta(days=1000),
+            data={"assignment_id": assignment_id},
+        )
+        await publish(platform, "crm.relations", old)
+
+        async def handled():
+            return await fetch(
+                platform, "candidates", "SELECT 1 FROM inbox WHERE event_id = $1::uuid", old.id
+            )
+
+        await eventually(handled, timeout=60)
+        assert (await retention_state(platform, candidate_id))["renewal_started_at"]
+
+        proposed = await crm.post(
+            f"/api/crm/assignments/{assignment_id}/proposals",
+            json={"candidate_id": candidate_id},
+        )
+        assert proposed.status_code == 201, proposed.text
+
+        async def cycle_ended():
+            state = await retention_state(platform, candidate_id)
+            return state if state["renewal_started_at"] is None else None
+
+        state = await eventually(cycle_ended, timeout=60)
+        assert (datetime.now(UTC) - state["last_activity_at"]).days == 0
+        await sweep(platform)
+        assert len(renewal_mails(platform, person["email"])) == 1
+        assert not await retention_requests(platform, candidate_id)
+
+        # The placement, recorded when the candidate has been quiet a while again.
+        await fetch(
+            platform,
+            "candidates",
+            "UPDATE candidates SET last_activity_at = now() - interval '300 days'"
+            " WHERE id = $1 RETURNING 1",
+            candidate_id,
+        )
+        placed = await crm.post(
+            f"/api/crm/assignments/{assignment_id}/placements",
+            json={"candidate_id": candidate_id, "starts_on": date.today().isoformat()},
+        )
+        assert placed.status_code == 201, placed.text
+
+        async def clock_restarted():
+            state = await retention_state(platform, candidate_id)
+            return (datetime.now(UTC) - state["last_activity_at"]).days == 0
+
+        await eventually(clock_restarted, timeout=60)
+    finally:
+        await crm.aclose()
