@@ -11,7 +11,7 @@ from faststream.kafka import KafkaBroker
 
 from .envelope import Envelope
 from .metrics import OUTBOX_PUBLISHED
-from .topics import Topic
+from .topics import BY_NAME, Topic
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -29,8 +29,8 @@ async def record(conn: asyncpg.Connection, topic: Topic, event: Envelope) -> Non
     await conn.execute("SELECT pg_notify('outbox', '')")
 
 
-async def publish_pending(pool: asyncpg.Pool, broker: KafkaBroker) -> int:
-    """Publish one batch of unsent events; returns how many were sent."""
+async def publish_pending(pool: asyncpg.Pool, broker: KafkaBroker, producer: str) -> int:
+    """Publish one batch of unsent events as `producer` (the service); returns how many."""
     async with pool.acquire() as conn, conn.transaction():
         rows = await conn.fetch(
             "SELECT seq, topic, key, payload FROM outbox WHERE sent_at IS NULL"
@@ -45,6 +45,7 @@ async def publish_pending(pool: asyncpg.Pool, broker: KafkaBroker) -> int:
                 r["payload"],
                 r["topic"],
                 key=r["key"].encode() if r["key"] else None,
+                partition=_partition(r["topic"], producer),
                 no_confirm=True,
             )
             for r in rows
@@ -59,11 +60,18 @@ async def publish_pending(pool: asyncpg.Pool, broker: KafkaBroker) -> int:
     return len(rows)
 
 
+def _partition(topic: str, producer: str) -> int | None:
+    known = BY_NAME.get(topic)  # test topics are outside the catalogue
+    return known.partition_for(producer) if known else None
+
+
 async def backlog(pool: asyncpg.Pool) -> int:
     return await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
 
 
-async def run_relay(pool: asyncpg.Pool, broker: KafkaBroker, poll_seconds: float) -> None:
+async def run_relay(
+    pool: asyncpg.Pool, broker: KafkaBroker, producer: str, poll_seconds: float
+) -> None:
     """Publish forever: woken by NOTIFY after each commit, polling as a fallback."""
     wake = asyncio.Event()
     listener = await pool.acquire()
@@ -78,7 +86,7 @@ async def run_relay(pool: asyncpg.Pool, broker: KafkaBroker, poll_seconds: float
         while True:
             wake.clear()
             try:
-                while await publish_pending(pool, broker) == BATCH:
+                while await publish_pending(pool, broker, producer) == BATCH:
                     pass
                 rounds += 1
                 if rounds % 1000 == 0:  # sent rows are kept a day for inspection

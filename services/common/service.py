@@ -242,7 +242,7 @@ class Service:
         self._subscribe()
         await self.broker.start()
         relay = asyncio.create_task(
-            outbox.run_relay(self.pool, self.broker, self.settings.outbox_poll_seconds)
+            outbox.run_relay(self.pool, self.broker, self.name, self.settings.outbox_poll_seconds)
         )
         beat = asyncio.create_task(self.heartbeat())
         committer = asyncio.create_task(self.keep_committing())

@@ -29,6 +29,18 @@ class Topic:
     def dlq(self) -> str:
         return f"{self.name}.dlq"
 
+    def partition_for(self, producer: str) -> int | None:
+        """On a topic several services write to, each writes its own partition (None: by key).
+
+        The local broker appends to a partition with a conditional write to its object store;
+        two producers appending to one partition at once make one of them retry about a second
+        later, which was the tail of forget-me (four services acknowledge each erasure at the
+        same moment, same subject, same partition). Readers of these topics need no order
+        between different services' messages; Kafka itself does not care either way."""
+        if len(self.producers) < 2 or producer not in self.producers:
+            return None
+        return self.producers.index(producer) % self.partitions
+
 
 INTAKE_REGISTRATIONS = Topic(
     "intake.registrations", ("intake",), ("candidates", "documents", "privacy")

@@ -296,11 +296,15 @@ def seal_changes(key: bytes, changes: dict[str, Any], subject: str) -> str:
 async def answered(
     conn: asyncpg.Connection, request_id: str, service: str, counts: dict[str, Any]
 ) -> bool:
-    """Tick off one service; True when this answer was the last one missing."""
-    if await store.mark_done(conn, request_id, service, counts) != 0:
-        return False
+    """Tick off one service; True when this answer was the last one missing.
+
+    The request row is locked first: two answers handled at the same time (consumers run
+    concurrently, and several instances may) would otherwise each count the other as still
+    missing, and neither would complete the request."""
     req = await store.get_request(conn, request_id, lock=True)
-    return req is not None and req["status"] in ("in_progress", "error")
+    if req is None or await store.mark_done(conn, request_id, service, counts) != 0:
+        return False
+    return req["status"] in ("in_progress", "error")
 
 
 async def complete(conn: asyncpg.Connection, request_id: str) -> None:
