@@ -89,6 +89,9 @@ async def registration_accepted(event: Envelope, conn: asyncpg.Connection) -> No
         await store.replace_profile(conn, event.subject, merged, derived(merged))
         kind = "profile.updated"
     await profile_event(conn, kind, event, registration_id=event.data.get("registration_id"))
+    if current is None:  # a CV that arrived before its profile was indexed with it just now
+        for cv in await store.cv_texts(conn, event.subject):
+            await profile_event(conn, "cv.indexed", event, document_id=str(cv["document_id"]))
     log.info("profile from registration", extra={"subject": event.subject, "type": kind})
 
 

@@ -6,6 +6,7 @@ import string
 
 import pytest
 
+from services.common.envelope import new_id
 from tests.candidates.support import events, person
 from tests.helpers import eventually, fetch
 
@@ -319,3 +320,30 @@ async def test_hostile_search_input_gets_a_clear_422(recruiter, corpus):
     for query in ["!!! ((( & | :*", "' OR 1=1 --", "de het een", "é ü ß 😀"]:
         resp = await recruiter.post("/api/candidates/search", json={"query": query})
         assert resp.status_code == 200, query
+
+
+async def test_a_cv_that_arrives_before_its_profile_is_searchable_and_announced(bus, recruiter):
+    # documents may answer faster than candidates reads the registration: the CV comes first.
+    marker = "".join(random.choices(string.ascii_lowercase, k=12))
+    subject = new_id()
+    document_id = await bus.cv(subject, f"Ervaren officemanager bij een notariskantoor {marker}")
+
+    async def cv_kept():
+        return await fetch(
+            bus.platform, "candidates", "SELECT 1 FROM cv_texts WHERE document_id = $1", document_id
+        )
+
+    await eventually(cv_kept, timeout=60)
+    await bus.handoff(person(last_name="Vroeg"), subject=subject)
+
+    found = (await recruiter.post("/api/candidates/search", json={"query": marker})).json()
+    assert [i["id"] for i in found["items"]] == [subject]
+    indexed = await eventually(lambda: _cv_indexed(bus.platform, subject, document_id), timeout=30)
+    assert indexed
+
+
+async def _cv_indexed(platform, subject: str, document_id: str) -> bool:
+    return any(
+        e["type"] == "cv.indexed" and e["data"]["document_id"] == document_id
+        for e in await events(platform, "candidates.profiles", subject)
+    )
