@@ -31,16 +31,32 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "registr
 
 
 def fake_cv(size: int = 100 * 1024) -> bytes:
-    """A valid PDF padded to `size` bytes with a text stream (what a CV looks like to us)."""
+    """A well-formed one-page PDF (documents checks it and extracts its text, as it does for
+    a real CV) padded to `size` bytes with an embedded image-like stream of random bytes:
+    real CVs are compressed and do not shrink in transit or storage."""
     text = b"BT /F1 12 Tf 72 712 Td (Curriculum vitae management assistant) Tj ET"
-    pad = b"%" + b"x" * 1000 + b"\n"
-    body = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    body += b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    body += b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>endobj\n"
-    body += b"4 0 obj<</Length %d>>stream\n" % len(text) + text + b"\nendstream endobj\n"
-    while len(body) < size - 64:
-        body += pad
-    return body + b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pad = os.urandom(max(0, size - 1200))
+    objects.append(b"<< /Length %d >>\nstream\n" % len(pad) + pad + b"\nendstream")
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
 
 
 class MemorySampler:
@@ -197,12 +213,25 @@ async def bench_intake(plat: Platform, n: int, concurrency: int) -> dict[str, An
                 await asyncio.sleep(0.05)
         finally:
             await conn.close()
+        # Handed off means documents answered; check it stored the CVs rather than refused them.
+        conn = await asyncpg.connect(database_url(plat.endpoints.database_url, "documents"))
+        try:
+            stored = await conn.fetchval(
+                "SELECT count(*) FROM documents WHERE registration_id = ANY($1::uuid[])",
+                list(done),
+            )
+        finally:
+            await conn.close()
         end_to_end = [done[r] - submitted[r] for r in done]
         wall = (max(done.values()) - t0) if done else 0
         return {
             "accepted_202": summary(accepted_lat, time.perf_counter() - t0, errors),
             "end_to_end": summary(end_to_end, wall)
-            | {"completed": len(done), "not_completed": len(submitted) - len(done)},
+            | {
+                "completed": len(done),
+                "not_completed": len(submitted) - len(done),
+                "cvs_stored_by_documents": stored,
+            },
         }
 
 
