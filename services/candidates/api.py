@@ -5,7 +5,7 @@ Every read of personal data records an `ops.audit` event and every change a
 """
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 import asyncpg
@@ -37,7 +37,8 @@ internal = APIRouter(prefix="/internal", dependencies=[Depends(require_service)]
 # The candidate's own renewal link, forwarded by the gateway without a login: the token is
 # the credential. Included before `router`, whose /api/candidates/{id}/... would shadow it.
 public = APIRouter(prefix="/api/candidates/renewal")
-officers = APIRouter()  # likewise before `router`: /api/candidates/retention is no candidate id
+# Likewise before `router`: /api/candidates/retention and /share-sections are no candidate ids.
+named = APIRouter()
 
 Recruiter = Annotated[Actor, Depends(role("recruiter", "admin"))]
 Officer = Annotated[Actor, Depends(role("privacy_officer", "admin"))]
@@ -600,7 +601,7 @@ class RenewalOut(BaseModel):
     erasure_on: datetime
 
 
-@officers.get("/api/candidates/retention")
+@named.get("/api/candidates/retention")
 async def renewals(
     who: Officer, conn: Conn, limit: int = Query(default=200, ge=1, le=1000)
 ) -> dict[str, Any]:
@@ -635,3 +636,10 @@ async def renewals(
 async def sweep_now() -> dict[str, int]:
     """One retention round now instead of at the next timer tick (operators, tests)."""
     return await retention.sweep(retention.service.pool)
+
+
+@named.get("/api/candidates/share-sections")
+async def share_sections(_: Recruiter) -> dict[str, list[str]]:
+    """The parts of a profile a candidate can consent to share with a client (the one list,
+    which the gateway's profile page shows as checkboxes)."""
+    return {"items": list(get_args(domain.ShareSection))}

@@ -9,5 +9,5 @@ MAX_BODY = 1_000_000  # bytes; no candidate request comes near it
 
 service.background(retention.loop)  # consent renewal requests, lapsed profiles to privacy
 
-app = service.create_app([api.public, api.officers, api.router, api.internal])
+app = service.create_app([api.public, api.named, api.router, api.internal])
 app.add_middleware(BodyLimit, max_bytes=MAX_BODY, message="the request body is too large")

@@ -42,19 +42,6 @@ def items_of(body: Any) -> list[Any]:
 
 
 templates.env.globals["items_of"] = items_of
-SHARE_SECTIONS = (
-    "name",
-    "contact",
-    "address",
-    "birth",
-    "education",
-    "internships",
-    "work_experience",
-    "trainings",
-    "languages",
-    "availability",
-    "references",
-)
 FUNCTIONS = (
     "personal_assistant",
     "office_manager",
@@ -576,6 +563,8 @@ async def profile_context(request: Request, candidate_id: str) -> dict[str, Any]
     assignments = await proxy.call(
         request, "crm", "GET", "/api/crm/assignments", params={"status": "open"}
     )
+    # candidates owns the list of shareable sections (and checks what the form sends).
+    sections = await proxy.call(request, "candidates", "GET", "/api/candidates/share-sections")
     return {
         "candidate_id": cid,
         "profile": profile,
@@ -583,7 +572,9 @@ async def profile_context(request: Request, candidate_id: str) -> dict[str, Any]
         "placements": placements,
         "documents": documents,
         "assignments": assignments,
-        "share_sections": SHARE_SECTIONS,
+        "share_sections": [x for x in (sections.body or {}).get("items", []) if isinstance(x, str)]
+        if sections.ok
+        else [],
         "names": await employee_names(request),
     }
 
@@ -627,7 +618,7 @@ async def profile_action(request: Request, candidate_id: str, action: str) -> Re
             "work_situation": text(form, "work_situation", 2000),
             "interested": text(form, "interested") == "on",
             "consent": text(form, "consent") == "on",
-            "share": [s for s in form.getlist("share") if s in SHARE_SECTIONS],
+            "share": [str(s)[:40] for s in form.getlist("share")][:20],
         }
         if text(form, "available_from", 10):
             body["available_from"] = text(form, "available_from", 10)

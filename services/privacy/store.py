@@ -187,7 +187,7 @@ async def requests_of_subject(conn: asyncpg.Connection, subject: str) -> list[as
 
 async def get_events(conn: asyncpg.Connection, request_id: str) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "SELECT at, status, actor, note FROM request_events WHERE request_id = $1 ORDER BY at",
+        "SELECT at, status, actor, note FROM request_events WHERE request_id = $1 ORDER BY at, seq",
         request_id,
     )
 

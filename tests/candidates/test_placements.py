@@ -194,3 +194,9 @@ async def test_unsubscribed_candidate_is_not_approached_or_proposed(platform, bu
 
     await eventually(active, timeout=60)
     assert (await recruiter.post(export)).status_code == 200
+
+
+async def test_the_sections_a_candidate_can_share_are_listed_for_the_profile_page(recruiter):
+    listed = await recruiter.get("/api/candidates/share-sections")
+    assert listed.status_code == 200
+    assert {"name", "contact", "work_experience", "references"} <= set(listed.json()["items"])
