@@ -53,7 +53,11 @@ async def erasure_acknowledged(event: Envelope, conn: asyncpg.Connection) -> Non
     if hashes:
         req = await store.get_request(conn, request_id)
         if req is not None and req["type"] == "erasure":
-            await store.suppress(conn, hashes, "erasure", request_id)
+            # A late receipt must not undo a registration made since the erasure was asked
+            # for: that person chose to come back, and their suppression was lifted then.
+            back = await store.registered_since(conn, [h for _, h in hashes], req["received_at"])
+            keep = [(kind, h) for kind, h in hashes if h not in back]
+            await store.suppress(conn, keep, "erasure", request_id)
     if await saga.answered(conn, request_id, event.data["service"], deleted):
         await saga.complete(conn, request_id)
 

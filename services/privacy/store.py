@@ -423,6 +423,19 @@ async def forget_subject_index(conn: asyncpg.Connection, subject: str) -> None:
     await conn.execute("DELETE FROM subject_index WHERE subject = $1", subject)
 
 
+async def registered_since(
+    conn: asyncpg.Connection, hashes: list[str], since: datetime
+) -> set[str]:
+    """Those of `hashes` that a registration read after `since` carries: the person came back."""
+    rows = await conn.fetch(
+        "SELECT email_hash, phone_hash FROM subject_index WHERE updated_at > $2"
+        " AND (email_hash = ANY($1) OR phone_hash = ANY($1))",
+        hashes,
+        since,
+    )
+    return {h for r in rows for h in (r["email_hash"], r["phone_hash"]) if h in hashes}
+
+
 async def suppress(
     conn: asyncpg.Connection, hashes: list[tuple[str, str]], reason: str, request_id: str
 ) -> None:

@@ -6,9 +6,11 @@ import uuid
 
 import httpx
 
+from services.common.envelope import Envelope
 from services.common.keys import blind_index
+from tests.crm.support import publish
 from tests.documents.files import pdf
-from tests.helpers import as_employee, fetch
+from tests.helpers import as_employee, eventually, fetch
 from tests.privacy.support import (
     events_on,
     officer,
@@ -240,3 +242,45 @@ async def test_a_contact_erased_by_id_is_suppressed_under_its_email_and_phone(pl
         for identifier in ({"email": address.upper()}, {"phone": phone}):
             check = await client.post("/api/privacy/suppression/check", json=identifier)
             assert check.json() == {"suppressed": True}, identifier
+
+
+async def test_a_late_receipt_does_not_suppress_a_person_who_registered_again(platform):
+    """A slow service's receipt (or a re-sent command's second answer) arrives after the
+    forgotten person registered again of their own accord: they stay approachable."""
+    person = unique_person()
+    candidate_id = await registered_candidate(platform, person)
+    async with officer(platform) as client:
+        resp = await client.post(
+            "/api/privacy/requests",
+            json={"type": "erasure", "subject": {"candidate_id": candidate_id}},
+        )
+        request_id = resp.json()["id"]
+        await wait_status(client, request_id, "complete")
+        ack = await acknowledgement(platform, "candidates", candidate_id)
+
+        await registered_candidate(platform, person)  # back, explicitly: suppression lifted
+
+        async def lifted():
+            address = {"email": person["email"]}
+            check = await client.post("/api/privacy/suppression/check", json=address)
+            return check.json() == {"suppressed": False}
+
+        await eventually(lifted, timeout=60)
+
+        late = Envelope(
+            type="erasure.done",
+            source="candidates",
+            subject=candidate_id,
+            data=ack["data"],
+        )
+        await publish(platform, "privacy.erasure.done", late)
+
+        async def handled():
+            return await fetch(
+                platform, "privacy", "SELECT 1 FROM inbox WHERE event_id = $1::uuid", late.id
+            )
+
+        await eventually(handled, timeout=60)
+        for identifier in ({"email": person["email"]}, {"phone": person["phone"]}):
+            check = await client.post("/api/privacy/suppression/check", json=identifier)
+            assert check.json() == {"suppressed": False}, identifier
