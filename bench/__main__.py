@@ -24,6 +24,7 @@ import httpx
 from bench.stats import load, say, summary
 from devstack.infra import LocalStack, free_ports
 from devstack.services import Platform, database_url, free_service_ports
+from tests.documents.files import pdf
 
 MEASUREMENTS = ("ceiling", "intake_pipeline", "search", "forget_me", "access_export")
 FLOWS = MEASUREMENTS[2:]  # these need the generated candidates
@@ -31,32 +32,9 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "registr
 
 
 def fake_cv(size: int = 100 * 1024) -> bytes:
-    """A well-formed one-page PDF (documents checks it and extracts its text, as it does for
-    a real CV) padded to `size` bytes with an embedded image-like stream of random bytes:
-    real CVs are compressed and do not shrink in transit or storage."""
-    text = b"BT /F1 12 Tf 72 712 Td (Curriculum vitae management assistant) Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    pad = os.urandom(max(0, size - 1200))
-    objects.append(b"<< /Length %d >>\nstream\n" % len(pad) + pad + b"\nendstream")
-    out, offsets = b"%PDF-1.4\n", []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return out
+    """A well-formed PDF that passes documents' checks and yields its text, as a real CV does,
+    padded to about `size` bytes with random bytes (real CVs do not compress)."""
+    return pdf("Curriculum vitae management assistant", padding=os.urandom(max(0, size - 1200)))
 
 
 class MemorySampler:

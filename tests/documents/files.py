@@ -7,10 +7,13 @@ import zlib
 
 
 def pdf(
-    text: str = "Ervaren directiesecretaresse met oog voor detail", flate: bytes | None = None
+    text: str = "Ervaren directiesecretaresse met oog voor detail",
+    flate: bytes | None = None,
+    padding: bytes = b"",
 ) -> bytes:
     """A small, well-formed one-page PDF whose text pypdf can extract (or whose page content
-    is the given FlateDecode stream)."""
+    is the given FlateDecode stream), with `padding` as an extra stream object if given (the
+    size of a real CV, whose images do not compress)."""
     content = flate or f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
     stream_filter = b" /Filter /FlateDecode" if flate else b""
     objects = [
@@ -21,6 +24,8 @@ def pdf(
         b"<< /Length %d%s >>\nstream\n" % (len(content), stream_filter) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+    if padding:
+        objects.append(b"<< /Length %d >>\nstream\n" % len(padding) + padding + b"\nendstream")
     out = b"%PDF-1.4\n"
     offsets = []
     for number, body in enumerate(objects, 1):
