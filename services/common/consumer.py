@@ -151,20 +151,19 @@ def describe_error(exc: BaseException) -> str:
 async def handle_once(pool: asyncpg.Pool, sub: Subscription, event: Envelope) -> str:
     """Run the handler in one transaction with the inbox record; returns the outcome."""
     async with pool.acquire() as conn, conn.transaction():
-        fresh = await conn.fetchval(
-            "INSERT INTO inbox(event_id, topic) VALUES ($1, $2)"
-            " ON CONFLICT DO NOTHING RETURNING true",
+        # One round trip: record the event (no row back if it was seen before) and whether
+        # its subject was erased.
+        fresh = await conn.fetchrow(
+            "INSERT INTO inbox(event_id, topic) VALUES ($1, $2) ON CONFLICT DO NOTHING"
+            " RETURNING (SELECT true FROM tombstones WHERE subject = $3) AS erased",
             event.id,
             sub.topic.name,
+            event.subject if not sub.after_erasure else None,
         )
-        if not fresh:
+        if fresh is None:
             return "duplicate"
-        if event.subject and not sub.after_erasure:
-            erased = await conn.fetchval(
-                "SELECT true FROM tombstones WHERE subject = $1", event.subject
-            )
-            if erased:
-                return "erased"
+        if fresh["erased"]:
+            return "erased"
         await sub.handler(event, conn)
         return "handled"
 

@@ -20,3 +20,5 @@ def setup_logging(service: str, level: int = logging.INFO) -> None:
     # Access logs carry URLs; ours carry no personal data, but keep them quiet by default.
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    # A line per internal call (several per registration): their failures are logged by us.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -20,13 +20,14 @@ BATCH = 500
 async def record(conn: asyncpg.Connection, topic: Topic, event: Envelope) -> None:
     """Queue an event; call inside the transaction that makes the change it reports."""
     await conn.execute(
-        "INSERT INTO outbox(event_id, topic, key, payload) VALUES ($1, $2, $3, $4)",
+        "WITH queued AS (INSERT INTO outbox(event_id, topic, key, payload)"
+        "  VALUES ($1, $2, $3, $4) RETURNING 1)"
+        " SELECT pg_notify('outbox', '') FROM queued",  # the relay wakes at commit
         event.id,
         topic.name,
         event.subject,
         event.to_bytes(),
     )
-    await conn.execute("SELECT pg_notify('outbox', '')")
 
 
 async def publish_pending(pool: asyncpg.Pool, broker: KafkaBroker, producer: str) -> int:
