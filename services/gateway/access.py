@@ -7,10 +7,11 @@ the matrix does not know is answered 404 before any route code runs.
 import hmac
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import domain, security
 from .bootstrap import GatewaySettings
@@ -98,37 +99,54 @@ def _problem(request: Request, status: int, detail: str) -> Response:
 
 
 def install(app: FastAPI, settings: GatewaySettings) -> None:
-    @app.middleware("http")
-    async def guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await _decide(request, call_next, settings)
+    app.add_middleware(Guard, settings=settings)
+
+
+class Guard:
+    """Plain ASGI middleware (Starlette's BaseHTTPMiddleware costs a task group and memory
+    streams per request, a good part of the gateway's CPU for each proxied upload)."""
+
+    def __init__(self, app: ASGIApp, settings: GatewaySettings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        refused = await _decide(request, self.settings)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self._headers(request, MutableHeaders(scope=message))
+            await send(message)
+
+        await (refused or self.app)(scope, receive, with_headers)
+
+    def _headers(self, request: Request, headers: MutableHeaders) -> None:
         for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+            headers.setdefault(name, value)
         if session(request) is not None or is_api(request.url.path):
-            response.headers.setdefault("Cache-Control", "no-store")
-        if secure_cookies(settings):  # served over TLS outside local runs
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+            headers.setdefault("Cache-Control", "no-store")
+        if secure_cookies(self.settings):  # served over TLS outside local runs
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         pre = getattr(request.state, "new_pre_csrf", "")
-        if pre:
-            response.set_cookie(
+        if pre:  # a page form made an anonymous CSRF token: it goes out as a cookie
+            cookie = Response()
+            cookie.set_cookie(
                 PRE_CSRF_COOKIE,
                 pre,
                 httponly=True,
                 samesite="strict",
-                secure=secure_cookies(settings),
+                secure=secure_cookies(self.settings),
                 path="/",
             )
-        return response
+            headers.append("set-cookie", cookie.headers["set-cookie"])
 
 
-async def _decide(
-    request: Request,
-    call_next: Callable[[Request], Awaitable[Response]],
-    settings: GatewaySettings,
-) -> Response:
+async def _decide(request: Request, settings: GatewaySettings) -> Response | None:
+    """The answer that stops this request here, or None to let it through."""
     path, method = request.url.path, request.method
     request.state.session = None
     if not domain.safe_path(path):
@@ -144,7 +162,7 @@ async def _decide(
             )
     current = session(request)
     if rule.public:
-        return await call_next(request)
+        return None
     if current is None:
         if not is_api(path) and method == "GET":
             return RedirectResponse("/login", status_code=303)
@@ -156,4 +174,4 @@ async def _decide(
     if is_api(path) and method not in domain.SAFE_METHODS:
         if not csrf_ok(request, request.headers.get(CSRF_HEADER, "")):
             return _problem(request, 403, "the CSRF token is missing or wrong")
-    return await call_next(request)
+    return None
