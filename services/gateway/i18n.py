@@ -143,6 +143,12 @@ TEXT: dict[str, dict[str, str]] = {
     "people_affected": {"nl": "Aantal betrokkenen", "en": "People affected"},
     "measures": {"nl": "Genomen maatregelen", "en": "Measures taken"},
     "notify_by": {"nl": "Melden bij AP vóór", "en": "Notify the DPA by"},
+    "breach_follow_up": {"nl": "Afhandeling", "en": "Follow-up"},
+    "breach_reported": {"nl": "Gemeld bij de AP", "en": "Reported to the DPA"},
+    "breach_notified": {"nl": "Betrokkenen geïnformeerd", "en": "People informed"},
+    "breach_closed": {"nl": "Afgesloten", "en": "Closed"},
+    "breach_step": {"nl": "Stap van nu", "en": "Step taken now"},
+    "breach_save": {"nl": "Vastleggen", "en": "Record"},
     "share": {
         "nl": "Wat de kandidaat met de opdrachtgever wil delen",
         "en": "What the candidate agrees to share with the client",

@@ -949,6 +949,41 @@ async def report_breach(request: Request) -> Response:
     return render(request, "breaches.html", 200, listing=listing, outcome=reply)
 
 
+# What the officer records as a breach is handled: the step and the moment it was taken.
+BREACH_STEPS = {
+    "reported": "reported_to_ap_at",
+    "notified": "people_notified_at",
+    "closed": "closed_at",
+}
+
+
+@router.post("/breaches/{breach_id}")
+async def follow_up_breach(request: Request, breach_id: str) -> Response:
+    """A step on a recorded breach (reported to the AP, people told, closed), now, and/or
+    the measures taken so far."""
+    if not valid_id(breach_id):
+        return render_problem(request, 404, "not found")
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    body: dict[str, Any] = {}
+    step = BREACH_STEPS.get(text(form, "step", 20))
+    if step:
+        body[step] = datetime.now(AMSTERDAM).isoformat()
+    if text(form, "measures", 4000):
+        body["measures"] = text(form, "measures", 4000)
+    if body:
+        reply = await proxy.call(
+            request, "privacy", "PATCH", f"/api/privacy/breaches/{breach_id}", json_body=body
+        )
+    else:
+        reply = proxy.Reply(422, {"errors": [{"field": "step", "message": "choose a step"}]})
+    if reply.ok:
+        return RedirectResponse("/breaches", status_code=303)
+    listing = await proxy.call(request, "privacy", "GET", "/api/privacy/breaches")
+    return render(request, "breaches.html", 200, listing=listing, outcome=reply)
+
+
 # --- admin and privacy officer: audit; admin: operations, users ----------------------------
 
 

@@ -163,3 +163,41 @@ async def test_a_search_beyond_the_counting_limit_shows_at_least_and_a_next_page
     finally:
         await conn.execute("DELETE FROM candidates WHERE id = ANY($1::text[])", ids)
         await conn.close()
+
+
+async def test_the_officer_records_each_step_of_a_breach_on_its_page(signed_in):
+    officer = await signed_in("privacy_officer")
+    summary = f"Laptop met cv's verloren {uuid.uuid4().hex[:8]}"
+    page = await officer.get("/breaches", headers={"Accept": "text/html"})
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    reported = await officer.post(
+        "/breaches",
+        data={
+            "summary": summary,
+            "discovered_at": "2026-01-05T09:30",
+            "categories": "cv, contactgegevens",
+            "people_affected": "40",
+            "csrf_token": token,
+        },
+    )
+    assert reported.status_code == 303, reported.text
+    [breach] = [
+        b for b in (await officer.get("/api/privacy/breaches")).json() if b["summary"] == summary
+    ]
+    assert breach["hours_left"] is not None  # the 72-hour clock runs
+
+    step = f"/breaches/{breach['id']}"
+    empty = await officer.post(step, data={"step": "", "csrf_token": token})
+    assert empty.status_code == 200 and "choose a step" in empty.text
+    for name in ("reported", "notified"):
+        done = await officer.post(
+            step, data={"step": name, "measures": "Wachtwoorden gewijzigd", "csrf_token": token}
+        )
+        assert done.status_code == 303, done.text
+    breach = (await officer.get(f"/api/privacy/breaches/{breach['id']}")).json()
+    assert breach["reported_to_ap_at"] and breach["people_notified_at"]
+    assert breach["clock"] == "reported" and breach["hours_left"] is None
+    assert breach["measures"] == "Wachtwoorden gewijzigd"
+    listed = await officer.get("/breaches", headers={"Accept": "text/html"})
+    assert "Gemeld bij de AP" in listed.text and "Betrokkenen geïnformeerd" in listed.text
+    assert (await officer.post(step, data={"step": "closed", "csrf_token": "x"})).status_code == 403
