@@ -143,6 +143,8 @@ TEXT: dict[str, dict[str, str]] = {
     "people_affected": {"nl": "Aantal betrokkenen", "en": "People affected"},
     "measures": {"nl": "Genomen maatregelen", "en": "Measures taken"},
     "notify_by": {"nl": "Melden bij AP vóór", "en": "Notify the DPA by"},
+    "new_password": {"nl": "Nieuw wachtwoord", "en": "New password"},
+    "set_password": {"nl": "Instellen", "en": "Set"},
     "breach_follow_up": {"nl": "Afhandeling", "en": "Follow-up"},
     "breach_reported": {"nl": "Gemeld bij de AP", "en": "Reported to the DPA"},
     "breach_notified": {"nl": "Betrokkenen geïnformeerd", "en": "People informed"},

@@ -6,6 +6,7 @@ Search terms and other personal data travel in POST bodies, never in URLs or pag
 """
 
 import json
+import logging
 import re
 import uuid
 from datetime import datetime
@@ -32,6 +33,7 @@ STATEMENT = (HERE / "templates" / "privacy-statement.nl.txt").read_text(encoding
 PAGE_SIZE = 20
 LOCAL_PATH = re.compile(r"/[A-Za-z0-9/_.-]{0,200}")  # no "\\", no scheme, no query
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+log = logging.getLogger(__name__)
 
 
 def items_of(body: Any) -> list[Any]:
@@ -1063,6 +1065,29 @@ async def users_add(request: Request, conn: asyncpg.Connection = Depends(db_conn
         roles=domain.ROLES,
         error=error,
     )
+
+
+@router.post("/users/{username}/password")
+async def users_reset_password(
+    request: Request, username: str, conn: asyncpg.Connection = Depends(db_conn)
+) -> Response:
+    """An admin sets a new password (the employee forgot theirs or was locked out): the
+    lockout is lifted and every open session of that employee ends."""
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    try:
+        await security.reset_password(
+            conn, username[:64], text(form, "password", domain.MAX_PASSWORD)
+        )
+    except security.UserError as exc:
+        status = 404 if "no user" in str(exc) else 422
+        users = await store.list_users(conn)
+        problem = str(exc)
+        return render(request, "users.html", status, users=users, roles=domain.ROLES, error=problem)
+    who = access.session(request)
+    log.info("password reset by an admin", extra={"actor": who.user_id if who else None})
+    return RedirectResponse("/users", status_code=303)
 
 
 __all__ = ["LOCKED_DETAIL", "render_problem", "router"]

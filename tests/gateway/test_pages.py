@@ -12,7 +12,7 @@ import pytest
 from devstack.services import database_url
 from services.candidates import domain, store
 from services.common.envelope import new_id
-from tests.gateway.conftest import registered_candidate
+from tests.gateway.conftest import Employee, add_employee, registered_candidate, sign_in
 from tests.helpers import eventually
 
 NOT_AVAILABLE = "niet beschikbaar"
@@ -201,3 +201,30 @@ async def test_the_officer_records_each_step_of_a_breach_on_its_page(signed_in):
     listed = await officer.get("/breaches", headers={"Accept": "text/html"})
     assert "Gemeld bij de AP" in listed.text and "Betrokkenen geïnformeerd" in listed.text
     assert (await officer.post(step, data={"step": "closed", "csrf_token": "x"})).status_code == 403
+
+
+async def test_an_admin_sets_a_new_password_and_the_employee_s_sessions_end(platform, signed_in):
+    employee = add_employee(platform, "recruiter")
+    before = await sign_in(platform, employee)
+    assert (await before.get("/api/candidates/share-sections")).status_code == 200
+    admin = await signed_in("admin")
+    page = await admin.get("/users", headers={"Accept": "text/html"})
+    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    path = f"/users/{employee.name}/password"
+
+    short = await admin.post(path, data={"password": "kort", "csrf_token": token})
+    assert short.status_code == 422 and "password" in short.text
+    unknown = await admin.post(
+        "/users/niemand-hier/password",
+        data={"password": "lang-genoeg-wachtwoord-7", "csrf_token": token},
+    )
+    assert unknown.status_code == 404
+    new = "nieuw-en-lang-genoeg-" + uuid.uuid4().hex[:6]
+    done = await admin.post(path, data={"password": new, "csrf_token": token})
+    assert done.status_code == 303, done.text
+
+    assert (await before.get("/api/candidates/share-sections")).status_code == 401
+    await before.aclose()
+    after = await sign_in(platform, Employee(employee.name, new, "recruiter"))
+    assert (await after.get("/api/candidates/share-sections")).status_code == 200
+    await after.aclose()
