@@ -18,6 +18,8 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -110,6 +112,9 @@ def profile_out(row: asyncpg.Record) -> dict[str, Any]:
 # --- search ---------------------------------------------------------------------------------
 
 
+RESULT_WINDOW = 10_000
+
+
 class SearchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -122,8 +127,17 @@ class SearchIn(BaseModel):
     education_level: domain.EducationLevel | None = Field(
         default=None, description="at least this level"
     )
-    page: int = Field(default=1, ge=1, le=1000)
     page_size: int = Field(default=20, ge=1, le=100)
+    page: int = Field(default=1, ge=1, le=1000)
+
+    @field_validator("page")
+    @classmethod
+    def within_the_window(cls, page: int, info: ValidationInfo) -> int:
+        # A page far down is found by walking every match before it: beyond the window the
+        # recruiter narrows the search instead (and nobody can make us walk 100,000 rows).
+        if page * info.data.get("page_size", 20) > RESULT_WINDOW:
+            raise ValueError(f"only the first {RESULT_WINDOW} results can be paged through")
+        return page
 
 
 class SearchItem(BaseModel):
