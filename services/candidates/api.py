@@ -333,6 +333,21 @@ def check_out(row: asyncpg.Record | None) -> dict[str, Any] | None:
     }
 
 
+async def known_assignment(assignment_id: str) -> None:
+    """crm's word that the assignment exists: a placement or a check must not point nowhere."""
+    s = retention.settings
+    try:
+        resp = await retention.service.http.get(
+            f"{s.crm_url}/internal/assignments/{assignment_id}", timeout=5.0
+        )
+    except httpx.HTTPError as exc:
+        raise HTTPException(503, "crm is unavailable; please try again soon") from exc
+    if resp.status_code == 404:
+        raise HTTPException(404, "crm has no assignment with this id")
+    if resp.status_code != 200:
+        raise HTTPException(503, "crm is unavailable; please try again soon")
+
+
 @router.put("/api/candidates/{candidate_id}/placements/{assignment_id}")
 async def set_placement(
     candidate_id: CandidateId,
@@ -342,6 +357,7 @@ async def set_placement(
     conn: Conn,
 ) -> dict[str, Any]:
     cid, aid = str(candidate_id), str(assignment_id)
+    await known_assignment(aid)
     async with conn.transaction():
         approachable(await existing(conn, cid, lock=True))
         if body.stage in NEEDS_CONSENT:
@@ -387,6 +403,7 @@ async def record_check(
     conn: Conn,
 ) -> dict[str, Any] | None:
     cid, aid = str(candidate_id), str(assignment_id)
+    await known_assignment(aid)
     async with conn.transaction():
         approachable(await existing(conn, cid, lock=True))
         row = await store.add_check(conn, new_id(), cid, aid, body.model_dump(), who.user_id)

@@ -6,7 +6,7 @@ import json
 import httpx
 
 from services.common.envelope import new_id
-from tests.candidates.support import events, person
+from tests.candidates.support import crm_assignment, events, person
 from tests.helpers import eventually, fetch
 
 CHECK = {
@@ -30,7 +30,8 @@ async def test_export_is_refused_without_consent_and_holds_only_what_was_agreed(
     platform, bus, recruiter
 ):
     reg = person()
-    cid, aid, other = await bus.handoff(reg), new_id(), new_id()
+    cid = await bus.handoff(reg)
+    aid, other = await crm_assignment(platform), await crm_assignment(platform)
     export = f"/api/candidates/{cid}/placements/{aid}/export"
     checks = f"/api/candidates/{cid}/placements/{aid}/checks"
 
@@ -82,7 +83,7 @@ async def test_export_is_refused_without_consent_and_holds_only_what_was_agreed(
 
 
 async def test_proposing_needs_recorded_consent_which_crm_can_check(platform, bus, recruiter):
-    cid, aid = await bus.handoff(person()), new_id()
+    cid, aid = await bus.handoff(person()), await crm_assignment(bus.platform)
     placement = f"/api/candidates/{cid}/placements/{aid}"
 
     resp = await recruiter.put(placement, json={"stage": "shortlisted"})
@@ -111,6 +112,10 @@ async def test_proposing_needs_recorded_consent_which_crm_can_check(platform, bu
     assert "Heineken" not in json.dumps(await events(platform, "candidates.profiles", cid))
 
     assert (await recruiter.put(placement, json={"stage": "hired!"})).status_code == 422
+    nowhere = await recruiter.put(
+        f"/api/candidates/{cid}/placements/{new_id()}", json={"stage": "shortlisted"}
+    )
+    assert nowhere.status_code == 404 and "assignment" in nowhere.json()["detail"]
     bad = await recruiter.put(f"/api/candidates/{cid}/placements/12", json={"stage": "shortlisted"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "assignment_id"
     assert (await consent_for(platform, new_id(), aid)).status_code == 404
@@ -166,7 +171,7 @@ async def test_conversation_notes_keep_author_and_time(platform, bus, recruiter)
 
 
 async def test_unsubscribed_candidate_is_not_approached_or_proposed(platform, bus, recruiter):
-    cid, aid = await bus.handoff(person()), new_id()
+    cid, aid = await bus.handoff(person()), await crm_assignment(bus.platform)
     checks = f"/api/candidates/{cid}/placements/{aid}/checks"
     export = f"/api/candidates/{cid}/placements/{aid}/export"
     await recruiter.post(checks, json=CHECK | {"consent": True, "share": ["name"]})

@@ -8,7 +8,7 @@ import string
 import httpx
 
 from services.common.envelope import new_id
-from tests.candidates.support import events, open_sealed, person
+from tests.candidates.support import crm_assignment, events, open_sealed, person
 from tests.helpers import as_employee, eventually, fetch
 
 CHECK = {
@@ -116,7 +116,7 @@ async def test_rectification_for_someone_else_is_left_to_its_owner(platform, bus
 
 async def test_access_request_gets_the_complete_slice_sealed(platform, bus, recruiter):
     reg = person()
-    cid, aid = await bus.handoff(reg), new_id()
+    cid, aid = await bus.handoff(reg), await crm_assignment(bus.platform)
     await bus.cv(cid, "Ervaren directiesecretaresse met oog voor detail.")
     await recruiter.post(f"/api/candidates/{cid}/notes", json={"text": "Intakegesprek gevoerd"})
     await recruiter.put(f"/api/candidates/{cid}/placements/{aid}", json={"stage": "contacted"})
@@ -157,7 +157,7 @@ async def test_erasure_deletes_everything_keeps_a_tombstone_and_drops_late_event
     platform, bus, recruiter
 ):
     name = "Wis" + word()
-    cid, aid = await bus.handoff(person(last_name=name)), new_id()
+    cid, aid = await bus.handoff(person(last_name=name)), await crm_assignment(bus.platform)
     await bus.cv(cid, "Eerste cv")
     await bus.cv(cid, "Tweede cv")
     await recruiter.post(f"/api/candidates/{cid}/notes", json={"text": "Gesprek"})
