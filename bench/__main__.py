@@ -37,24 +37,43 @@ def fake_cv(size: int = 100 * 1024) -> bytes:
     return pdf("Curriculum vitae management assistant", padding=os.urandom(max(0, size - 1200)))
 
 
+Roots = Callable[[], dict[str, int]]  # the stack's processes by component: name -> pid
+
+
+def tree(pid: int) -> list[int]:
+    """The process and all its descendants."""
+    out = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return out
+    for child in children:
+        out += tree(int(child))
+    return out
+
+
+def cpu_seconds(roots: Roots) -> dict[str, float]:
+    """CPU time (user + system) used so far by each component's processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for name, root in roots().items():
+        for pid in tree(root):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
 class MemorySampler:
     """Peak resident memory of the whole stack (every process of ours and its children)."""
 
-    def __init__(self, pids: Callable[[], list[int]]) -> None:
-        self.pids = pids
+    def __init__(self, roots: Roots) -> None:
+        self.roots = roots
         self.peak_mib = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _tree(self, pid: int) -> list[int]:
-        out = [pid]
-        try:
-            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        except OSError:
-            return out
-        for child in children:
-            out += self._tree(int(child))
-        return out
 
     def _rss(self, pid: int) -> int:
         try:
@@ -67,7 +86,7 @@ class MemorySampler:
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
-            total = sum(self._rss(p) for root in self.pids() for p in self._tree(root))
+            total = sum(self._rss(p) for root in self.roots().values() for p in tree(root))
             self.peak_mib = max(self.peak_mib, total / 1024)
 
     def __enter__(self) -> "MemorySampler":
@@ -145,8 +164,9 @@ async def bench_ceiling(plat: Platform, n: int, concurrency: int) -> dict[str, A
         proc.wait(10)
 
 
-async def bench_intake(plat: Platform, n: int, concurrency: int) -> dict[str, Any]:
-    """202 -> profile and documents stored, intake empty: per-registration completion times."""
+async def bench_intake(plat: Platform, roots: Roots, n: int, concurrency: int) -> dict[str, Any]:
+    """202 -> profile and documents stored, intake empty: per-registration completion times,
+    and the CPU each component spent per registration (where the time goes)."""
     cv = fake_cv()
     base = json.loads(EXAMPLE.read_text())
     run = os.urandom(3).hex()
@@ -176,6 +196,7 @@ async def bench_intake(plat: Platform, n: int, concurrency: int) -> dict[str, An
             submitted[r.json()["id"]] = started
 
         say(f"intake: {n} registrations through the gateway, then waiting for the hand-off")
+        cpu_before = cpu_seconds(roots)
         t0 = time.perf_counter()
         await asyncio.gather(*(one(i) for i in range(n)))
         done: dict[str, float] = {}
@@ -191,6 +212,7 @@ async def bench_intake(plat: Platform, n: int, concurrency: int) -> dict[str, An
                 await asyncio.sleep(0.05)
         finally:
             await conn.close()
+        cpu_after = cpu_seconds(roots)
         # Handed off means documents answered; check it stored the CVs rather than refused them.
         conn = await asyncpg.connect(database_url(plat.endpoints.database_url, "documents"))
         try:
@@ -210,6 +232,12 @@ async def bench_intake(plat: Platform, n: int, concurrency: int) -> dict[str, An
                 "not_completed": len(submitted) - len(done),
                 "cvs_stored_by_documents": stored,
             },
+            "cpu_ms_per_registration": {
+                name: round(
+                    1000 * (cpu_after[name] - cpu_before.get(name, 0.0)) / max(1, len(done)), 1
+                )
+                for name in sorted(cpu_after, key=lambda k: cpu_before.get(k, 0.0) - cpu_after[k])
+            },
         }
 
 
@@ -223,13 +251,16 @@ async def measure(name: str, report: dict[str, Any], coro: Awaitable[dict[str, A
     say(f"{name}: {json.dumps(report[name])}")
 
 
-async def run_all(plat: Platform, args: argparse.Namespace, report: dict[str, Any]) -> None:
+async def run_all(
+    plat: Platform, roots: Roots, args: argparse.Namespace, report: dict[str, Any]
+) -> None:
     from bench import flows  # the privacy and search measurements
 
     if flows.wanted(args, "ceiling"):
         await measure("ceiling", report, bench_ceiling(plat, args.n, args.concurrency))
     if flows.wanted(args, "intake_pipeline"):
-        await measure("intake_pipeline", report, bench_intake(plat, args.n, args.concurrency))
+        intake = bench_intake(plat, roots, args.n, args.concurrency)
+        await measure("intake_pipeline", report, intake)
     ceiling = report.get("ceiling", {}).get("multipart_s3_insert", {}).get("rate_per_s")
     pipeline = report.get("intake_pipeline", {}).get("end_to_end", {}).get("rate_per_s")
     if ceiling and pipeline:
@@ -280,9 +311,12 @@ def main() -> int:
         )
         try:
             plat.start()
-            pids = lambda: list(stack.pids().values()) + [p.pid for p in plat.procs.values()]  # noqa: E731
-            with MemorySampler(pids) as memory:
-                asyncio.run(run_all(plat, args, report))
+
+            def roots() -> dict[str, int]:
+                return stack.pids() | {name: p.pid for name, p in plat.procs.items()}
+
+            with MemorySampler(roots) as memory:
+                asyncio.run(run_all(plat, roots, args, report))
             report["peak_memory_mib"] = round(memory.peak_mib)
         finally:
             plat.stop()
