@@ -223,9 +223,11 @@ async def _topics(
             return {}
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
+        # A first estimate for the progress only: the local broker's end_offsets can lag
+        # behind what it has stored, so a partition is done when the high-watermark of a
+        # fetch response (which it reports correctly) has been reached, never earlier.
         ends = await consumer.end_offsets(partitions)
-        todo = {tp for tp in partitions if ends[tp] > 0}
-        consumer.pause(*(set(partitions) - todo))
+        todo = set(partitions)
         progress |= {"partitions": len(partitions), "records_to_read": sum(ends.values())}
         deadline = time.monotonic() + TOPIC_SCAN_SECONDS
         while todo and time.monotonic() < deadline:
@@ -236,10 +238,9 @@ async def _topics(
                     what = await _inspect(pool, msg.value or b"", subject, wanted, key_cache)
                     if what:
                         found[(tp.topic, what)] += 1
-                    if msg.offset + 1 >= ends[tp]:
-                        todo.discard(tp)
             for tp in list(todo):
-                if await consumer.position(tp) >= ends[tp]:
+                high = consumer.highwater(tp)
+                if high is not None and await consumer.position(tp) >= high:
                     todo.discard(tp)
             progress |= {"partitions_left": len(todo), "records_read": sum(records.values())}
             # Read partitions are no longer fetched: every fetch costs the broker per partition.
