@@ -12,8 +12,6 @@ from pathlib import Path
 
 import httpx
 
-from services.common.envelope import Envelope
-from tests.crm.support import publish
 from tests.gateway.conftest import add_employee, sign_in
 from tests.helpers import as_employee, eventually, fetch
 from tests.privacy.support import (
@@ -192,17 +190,3 @@ async def test_the_request_page_starts_a_scan_and_follows_it_to_the_result(platf
     finally:
         await browser.aclose()
 
-
-async def test_an_identifier_in_plaintext_on_a_topic_is_found(platform):
-    """A leftover on the bus in plaintext (a bug somewhere) is reported where it is."""
-    address = f"leftover.{uuid.uuid4().hex[:10]}@example.nl"
-    for _ in range(3):
-        await publish(
-            platform,
-            "ops.audit",
-            Envelope(type="test.leftover", source="test", data={"note": address}),
-        )
-    async with officer(platform) as client:
-        result = await verification_scan(client, {"email": address})
-    hits = {(h["where"], h["what"]) for h in result["hits"]}
-    assert ("topic:ops.audit", "identifier in plaintext") in hits, result
