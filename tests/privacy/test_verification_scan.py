@@ -189,4 +189,3 @@ async def test_the_request_page_starts_a_scan_and_follows_it_to_the_result(platf
         assert bad.status_code == 404
     finally:
         await browser.aclose()
-
