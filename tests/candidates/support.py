@@ -10,6 +10,7 @@ from aiokafka import AIOKafkaProducer
 
 from services.common import keys
 from services.common.envelope import Envelope, new_id
+from tests.crm import support as crm
 from tests.helpers import eventually, example, fetch
 
 
@@ -102,23 +103,6 @@ def open_sealed(key: bytes, token: str, subject: str) -> dict[str, Any]:
 
 async def crm_assignment(platform: Any) -> str:
     """A real assignment in crm (candidates checks that placements point at one)."""
-    recruiter = {
-        "X-Service-Token": platform.env["SERVICE_TOKEN"],
-        "X-Actor-Id": "test-recruiter",
-        "X-Actor-Role": "recruiter",
-    }
-    async with httpx.AsyncClient(base_url=platform.url("crm"), headers=recruiter) as crm:
-        org = await crm.post(
-            "/api/crm/organisations", json={"name": f"Klant {new_id()[:8]}", "kind": "client"}
-        )
-        assert org.status_code == 201, org.text
-        job = await crm.post(
-            "/api/crm/assignments",
-            json={
-                "organisation_id": org.json()["id"],
-                "vacancy": "Managementassistent",
-                "function_type": "management_assistant",
-            },
-        )
-        assert job.status_code == 201, job.text
-        return job.json()["id"]
+    async with crm.recruiter(platform) as client:
+        org = await crm.organisation(client)
+        return (await crm.assignment(client, org["id"]))["id"]

@@ -9,12 +9,12 @@ as an operator could; the sweep itself is the service's own (its internal "run n
 import asyncio
 import json
 import re
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import httpx
 
 from services.common.envelope import Envelope
+from tests.crm import support as crm_support
 from tests.crm.support import publish, record_consent
 from tests.gateway.conftest import add_employee, sign_in
 from tests.helpers import as_employee, eventually, fetch
@@ -452,24 +452,10 @@ async def _reminders(platform, address: str) -> list:
 
 
 async def crm_assignment_with_consent(platform, candidate_id: str) -> tuple[httpx.AsyncClient, str]:
-    crm = httpx.AsyncClient(
-        base_url=platform.url("crm"), headers=as_employee(platform, "recruiter"), timeout=30
-    )
-    org = await crm.post(
-        "/api/crm/organisations", json={"name": f"Klant {uuid.uuid4().hex[:8]}", "kind": "client"}
-    )
-    assert org.status_code == 201, org.text
-    job = await crm.post(
-        "/api/crm/assignments",
-        json={
-            "organisation_id": org.json()["id"],
-            "vacancy": "Directiesecretaresse",
-            "function_type": "executive_secretary",
-        },
-    )
-    assert job.status_code == 201, job.text
-    await record_consent(platform, candidate_id, job.json()["id"])
-    return crm, job.json()["id"]
+    crm = crm_support.recruiter(platform)
+    job = await crm_support.assignment(crm, (await crm_support.organisation(crm))["id"])
+    await record_consent(platform, candidate_id, job["id"])
+    return crm, job["id"]
 
 
 async def test_a_proposal_and_a_placement_in_crm_count_as_activity(platform):
