@@ -613,10 +613,8 @@ async def file_response(conn: asyncpg.Connection, registration_id: UUID, file_id
     file = await store.get_file(conn, str(registration_id), str(file_id))
     if file is None:
         raise HTTPException(404, "no such file")
-    key = staging.unwrap(settings.staging_key, file["file_key"], str(registration_id))
-    data = staging.open_file(key, file["sealed"], str(file_id))
     return Response(
-        data,
+        staging.read(settings.staging_key, file),
         media_type=file["content_type"],
         headers={
             "Cache-Control": "no-store",

@@ -114,14 +114,11 @@ async def access(event: Envelope, conn: asyncpg.Connection) -> None:
     files = {str(r["id"]): await store.files_of(conn, str(r["id"])) for r in rows}
     written = []
     bucket, prefix = event.data.get("export_bucket"), event.data.get("export_prefix")
-    for reg in rows:
-        if not (bucket and prefix):
-            break
-        key = staging.unwrap(settings.staging_key, reg["file_key"], str(reg["id"]))
-        for f in files[str(reg["id"])]:
-            file = await store.get_file(conn, str(reg["id"]), str(f["file_id"]))
+    if bucket and prefix:
+        for f in (f for reg in rows for f in files[str(reg["id"])]):
+            file = await store.get_file(conn, str(f["registration_id"]), str(f["file_id"]))
             assert file is not None
-            data = staging.open_file(key, file["sealed"], str(f["file_id"]))
+            data = staging.read(settings.staging_key, file)
             name = f"{prefix.rstrip('/')}/files/intake/{f['file_id']}"
             await asyncio.to_thread(
                 put_export_copy, service.s3, bucket, name, data, f["content_type"]

@@ -9,6 +9,8 @@ clean up after a crash) and saves three object-store round trips per registratio
 
 import base64
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from services.common import keys
 
@@ -34,8 +36,11 @@ def seal(key: bytes, data: bytes, file_id: str) -> bytes:
     return keys.encrypt(key, data, f"file:{file_id}")
 
 
-def open_file(key: bytes, sealed: bytes, file_id: str) -> bytes:
-    return keys.decrypt(key, bytes(sealed), f"file:{file_id}")
+def read(staging_key_b64: str, file: Mapping[str, Any]) -> bytes:
+    """The plain bytes of a staged file (a row of store.get_file: sealed, with its wrapped key)."""
+    reg_id, file_id = str(file["registration_id"]), str(file["file_id"])
+    key = unwrap(staging_key_b64, file["file_key"], reg_id)
+    return keys.decrypt(key, bytes(file["sealed"]), f"file:{file_id}")
 
 
 def check(staging_key_b64: str) -> None:
