@@ -1,11 +1,19 @@
 """Forget-me reaching a registration that is still in intake: nothing may survive."""
 
+import io
+import zipfile
+
 import httpx
+from minio.error import S3Error
 
 from services.common.envelope import Envelope
 from services.common.keys import blind_index
+from services.common.settings import Settings
+from services.common.storage import make_client
+from services.privacy.exports import ARCHIVE
 from tests.helpers import as_employee, eventually, fetch
 from tests.intake.helpers import (
+    PDF,
     PNG,
     every_row_as_text,
     needs_review,
@@ -166,3 +174,26 @@ async def test_an_access_request_gets_intakes_slice_sealed(platform):
     [held] = opened["slice"]["registrations"]
     assert held["id"] == reg_id and held["registration"]["email"] == reg["email"]
     assert [f["kind"] for f in held["files"]] == ["cv"]
+    # The staged CV itself goes into the export, opened: the person gets their own file back.
+    [name] = answer.data["files"]
+    s3 = make_client(
+        Settings(
+            s3_endpoint=platform.endpoints.s3_endpoint,
+            s3_access_key=platform.endpoints.s3_access_key,
+            s3_secret_key=platform.endpoints.s3_secret_key,
+        )
+    )
+
+    async def archive() -> bytes | None:
+        try:
+            resp = s3.get_object("privacy-exports", f"{request_id}/{ARCHIVE}")
+        except S3Error:
+            return None  # not assembled yet
+        try:
+            return resp.read()
+        finally:
+            resp.close()
+            resp.release_conn()
+
+    with zipfile.ZipFile(io.BytesIO(await eventually(archive, timeout=60))) as export:
+        assert export.read(name.removeprefix(f"{request_id}/")) == PDF
