@@ -134,3 +134,12 @@ def test_registration_form_becomes_intake_json():
     assert reg["consent"] == {"accepted": True, "privacy_statement_version": "2018-05"}
     assert reg["work_permit_nl"] is False
     assert "csrf_token" not in reg
+
+
+def test_the_privacy_page_offers_exactly_what_privacy_lets_a_person_correct():
+    # The form keeps its own copy (with a label for each field): it must not drift.
+    from services.gateway import i18n, pages
+    from services.privacy.domain import SELF_CORRECTABLE
+
+    assert list(pages.CORRECTABLE) == list(SELF_CORRECTABLE)
+    assert all(f"fix_{field}" in i18n.TEXT for field in pages.CORRECTABLE)
