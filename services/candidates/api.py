@@ -33,6 +33,7 @@ from services.common.scan import ScanRequest
 from services.common.topics import CANDIDATES_PROFILES, CANDIDATES_RETENTION
 
 from . import domain, retention, store
+from .bootstrap import service, settings
 
 router = APIRouter()
 internal = APIRouter(prefix="/internal", dependencies=[Depends(require_service)])
@@ -335,10 +336,9 @@ def check_out(row: asyncpg.Record | None) -> dict[str, Any] | None:
 
 async def known_assignment(assignment_id: str) -> None:
     """crm's word that the assignment exists: a placement or a check must not point nowhere."""
-    s = retention.settings
     try:
-        resp = await retention.service.http.get(
-            f"{s.crm_url}/internal/assignments/{assignment_id}", timeout=5.0
+        resp = await service.http.get(
+            f"{settings.crm_url}/internal/assignments/{assignment_id}", timeout=5.0
         )
     except httpx.HTTPError as exc:
         raise HTTPException(503, "crm is unavailable; please try again soon") from exc
@@ -539,10 +539,9 @@ async def renewal_link(token: str, conn: Conn) -> dict[str, Any]:
 
 async def current_statement_version() -> str:
     """The version the public privacy page shows now (privacy publishes the statements)."""
-    s = retention.settings
     try:
-        resp = await retention.service.http.get(
-            f"{s.privacy_url}/api/privacy/statements/current", timeout=5.0
+        resp = await service.http.get(
+            f"{settings.privacy_url}/api/privacy/statements/current", timeout=5.0
         )
         resp.raise_for_status()
         return str(resp.json()["version"])
@@ -619,7 +618,7 @@ async def _answer_renewal(
 
 
 def derive_now(profile: dict[str, Any]) -> domain.Derived:
-    return domain.derive(profile, retention.settings.blind_index_key, date.today())
+    return domain.derive(profile, settings.blind_index_key, date.today())
 
 
 class RenewalOut(BaseModel):
@@ -644,9 +643,9 @@ async def renewals(
         due = await store.renewals_due(conn, rules.asked_if_inactive_since(utcnow()))
         await audit(conn, who, "candidate.retention.read", None, subjects=[r["id"] for r in rows])
     return {
-        "inactive_days": retention.settings.retention_inactive_days,
-        "grace_days": retention.settings.retention_grace_days,
-        "reminder_days": retention.settings.retention_reminder_days,
+        "inactive_days": settings.retention_inactive_days,
+        "grace_days": settings.retention_grace_days,
+        "reminder_days": settings.retention_reminder_days,
         "awaiting_sweep": due,
         "pending": [
             RenewalOut(
@@ -666,7 +665,7 @@ async def renewals(
 @internal.post("/retention/sweep")
 async def sweep_now() -> dict[str, int]:
     """One retention round now instead of at the next timer tick (operators, tests)."""
-    return await retention.sweep(retention.service.pool)
+    return await retention.sweep(service.pool)
 
 
 @named.get("/api/candidates/share-sections")
