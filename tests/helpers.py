@@ -1,6 +1,7 @@
 """Small helpers shared by the tests."""
 
 import asyncio
+import base64
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
+import httpx
 
 from devstack.services import Platform, database_url
 
@@ -52,3 +54,16 @@ async def fetch(platform: Platform, service: str, sql: str, *args: Any) -> list[
         return await conn.fetch(sql, *args)
     finally:
         await conn.close()
+
+
+async def subject_key(platform: Platform, subject: str, create: bool = False) -> bytes | None:
+    """The subject's key as the privacy service hands it to the services (None: it has none)."""
+    async with httpx.AsyncClient(base_url=platform.url("privacy")) as client:
+        resp = await client.post(
+            "/internal/keys",
+            json={"subjects": [subject], "create": create},
+            headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]},
+        )
+    resp.raise_for_status()
+    key = resp.json()["keys"].get(subject)
+    return base64.b64decode(key) if key else None

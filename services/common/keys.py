@@ -10,11 +10,14 @@ import hmac
 import json
 import os
 import time
+from functools import partial
 from typing import Any
 
 import httpx
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from .batching import Batcher
 
 _NONCE = 12
 
@@ -51,30 +54,39 @@ def derive(key: bytes, purpose: str) -> bytes:
 
 
 class KeyClient:
-    """Fetches subject keys from the privacy service; caches them briefly in memory."""
+    """Fetches subject keys from the privacy service; caches them briefly in memory. Handlers
+    that want keys at the same moment share one request (batching.py)."""
 
     def __init__(self, http: httpx.AsyncClient, privacy_url: str, ttl: float = 30.0) -> None:
         self._http = http  # the service's internal client, carrying its service token
         self._url = privacy_url.rstrip("/")
         self._ttl = ttl
         self._cache: dict[str, tuple[float, bytes]] = {}
+        self._batchers = {
+            create: Batcher[str, bytes](partial(self._fetch_many, create=create))
+            for create in (False, True)
+        }
+
+    async def _fetch_many(self, subjects: list[str], create: bool) -> dict[str, bytes]:
+        body = {"subjects": subjects, "create": create}
+        resp = await self._http.post(f"{self._url}/internal/keys", json=body)
+        resp.raise_for_status()
+        found = {s: base64.b64decode(k) for s, k in resp.json()["keys"].items()}
+        expires = time.monotonic() + self._ttl
+        self._cache.update((s, (expires, k)) for s, k in found.items())
+        return found
 
     async def _fetch(self, subject: str, create: bool) -> bytes:
         cached = self._cache.get(subject)
         if cached and cached[0] > time.monotonic():
             return cached[1]
-        if create:
-            resp = await self._http.post(f"{self._url}/internal/keys/{subject}")
-        else:
-            resp = await self._http.get(f"{self._url}/internal/keys/{subject}")
-        if resp.status_code in (404, 410):
+        key = await self._batchers[create].get(subject)
+        if key is None:
             raise KeyShredded(subject)
-        resp.raise_for_status()
-        key = base64.b64decode(resp.json()["key"])
-        self._cache[subject] = (time.monotonic() + self._ttl, key)
         return key
 
     async def get_or_create(self, subject: str) -> bytes:
+        """The subject's key, made if new; KeyShredded if the subject was erased."""
         return await self._fetch(subject, create=True)
 
     async def get(self, subject: str) -> bytes:

@@ -4,15 +4,16 @@ verification scan, and the internal key and suppression services."""
 import base64
 import json
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import asyncpg
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
 from services.common.auth import Actor, require_service, role
+from services.common.batching import MAX_ITEMS
 from services.common.db import db_conn
 from services.common.keys import blind_index
 
@@ -25,6 +26,7 @@ officer = role("privacy_officer", "admin")
 
 RequestType = Literal["access", "rectification", "erasure", "unsubscribe"]
 HASH = r"^[0-9a-f]{64}$"
+SubjectId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
 class SubjectRef(BaseModel):
@@ -469,31 +471,25 @@ async def run_housekeeping(_: Actor = Depends(role("admin"))) -> dict[str, int]:
 # --- internal -------------------------------------------------------------------------------
 
 
-@internal.post("/keys/{subject}")
-async def key_for(
-    subject: str, request: Request, conn: asyncpg.Connection = Depends(db_conn)
-) -> dict[str, str]:
-    _check_subject(subject)
-    key = await keystore.get_or_create(conn, request.app.state.settings.master_key, subject)
-    if key is None:
-        raise HTTPException(status_code=410, detail="this subject was erased")
-    return {"key": base64.b64encode(key).decode()}
+class KeyBatch(BaseModel):
+    """Several subjects' keys in one call: services under load fetch them together (keys.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+    subjects: list[SubjectId] = Field(min_length=1, max_length=MAX_ITEMS)
+    create: bool = False
 
 
-@internal.get("/keys/{subject}")
-async def existing_key(
-    subject: str, request: Request, conn: asyncpg.Connection = Depends(db_conn)
-) -> dict[str, str]:
-    _check_subject(subject)
-    key = await keystore.get(conn, request.app.state.settings.master_key, subject)
-    if key is None:
-        raise HTTPException(status_code=404, detail="no key for this subject")
-    return {"key": base64.b64encode(key).decode()}
-
-
-def _check_subject(subject: str) -> None:
-    if not 1 <= len(subject) <= 64:
-        raise HTTPException(status_code=422, detail="subject id is not valid")
+@internal.post("/keys")
+async def keys_for(
+    body: KeyBatch, request: Request, conn: asyncpg.Connection = Depends(db_conn)
+) -> dict[str, dict[str, str]]:
+    """The keys found (made, with `create`, where new); a subject left out has none: erased,
+    or (without `create`) never keyed."""
+    master = request.app.state.settings.master_key
+    subjects = list(dict.fromkeys(body.subjects))
+    fetch = keystore.get_or_create_many if body.create else keystore.get_many
+    found = await fetch(conn, master, subjects)
+    return {"keys": {s: base64.b64encode(k).decode() for s, k in found.items()}}
 
 
 class SuppressionCheck(BaseModel):

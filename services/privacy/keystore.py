@@ -15,27 +15,43 @@ def _master(master_key_b64: str) -> bytes:
     return key
 
 
+async def get_or_create_many(
+    conn: asyncpg.Connection, master_key_b64: str, subjects: list[str]
+) -> dict[str, bytes]:
+    """The subjects' keys, made where new; an erased subject (its key is gone) is left out."""
+    master = _master(master_key_b64)
+    erased = await conn.fetch("SELECT subject FROM tombstones WHERE subject = ANY($1)", subjects)
+    fresh = [s for s in subjects if s not in {r["subject"] for r in erased}]
+    if fresh:
+        await conn.execute(
+            "INSERT INTO subject_keys(subject, wrapped)"
+            " SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT DO NOTHING",
+            fresh,
+            [encrypt(master, os.urandom(32), s) for s in fresh],
+        )
+    return await get_many(conn, master_key_b64, fresh)
+
+
+async def get_many(
+    conn: asyncpg.Connection, master_key_b64: str, subjects: list[str]
+) -> dict[str, bytes]:
+    """The subjects' keys; a subject without one (erased, or never keyed) is left out."""
+    master = _master(master_key_b64)
+    rows = await conn.fetch(
+        "SELECT subject, wrapped FROM subject_keys WHERE subject = ANY($1)", subjects
+    )
+    return {r["subject"]: decrypt(master, r["wrapped"], r["subject"]) for r in rows}
+
+
 async def get_or_create(
     conn: asyncpg.Connection, master_key_b64: str, subject: str
 ) -> bytes | None:
     """The subject's key, made if new; None if the subject was erased (its key is gone)."""
-    master = _master(master_key_b64)
-    if await conn.fetchval("SELECT true FROM tombstones WHERE subject = $1", subject):
-        return None
-    fresh = os.urandom(32)
-    await conn.execute(
-        "INSERT INTO subject_keys(subject, wrapped) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-        subject,
-        encrypt(master, fresh, subject),
-    )
-    return await get(conn, master_key_b64, subject)
+    return (await get_or_create_many(conn, master_key_b64, [subject])).get(subject)
 
 
 async def get(conn: asyncpg.Connection, master_key_b64: str, subject: str) -> bytes | None:
-    wrapped = await conn.fetchval("SELECT wrapped FROM subject_keys WHERE subject = $1", subject)
-    if wrapped is None:
-        return None
-    return decrypt(_master(master_key_b64), wrapped, subject)
+    return (await get_many(conn, master_key_b64, [subject])).get(subject)
 
 
 async def shred(conn: asyncpg.Connection, subject: str) -> bool:

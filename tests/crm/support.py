@@ -1,7 +1,6 @@
 """Helpers for the crm tests: a recruiter's client and small builders with unique data."""
 
 import asyncio
-import base64
 import json
 import uuid
 from collections.abc import Callable
@@ -115,14 +114,6 @@ async def find_event(
     finally:
         await consumer.stop()
     raise AssertionError(f"no matching event on {topic} within {timeout}s")
-
-
-async def subject_key(platform, subject: str) -> bytes | None:
-    async with httpx.AsyncClient(base_url=platform.url("privacy")) as client:
-        resp = await client.get(
-            f"/internal/keys/{subject}", headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]}
-        )
-    return base64.b64decode(resp.json()["key"]) if resp.status_code == 200 else None
 
 
 async def erase(platform, subject: dict[str, str]) -> dict:

@@ -11,7 +11,7 @@ import httpx
 from services.common import keys
 from services.common.envelope import Envelope, new_id
 from services.common.keys import blind_index
-from tests.helpers import as_employee, eventually, fetch
+from tests.helpers import as_employee, eventually, fetch, subject_key
 
 from .support import (
     assignment,
@@ -24,7 +24,6 @@ from .support import (
     record_consent,
     recruiter,
     registered_candidate,
-    subject_key,
 )
 
 

@@ -1,7 +1,6 @@
 """Helpers for the documents tests on the real stack: subjects with keys, uploads, S3 reads."""
 
 import asyncio
-import base64
 import json
 from typing import Any
 
@@ -13,7 +12,7 @@ from services.common.envelope import new_id
 from services.common.settings import Settings
 from services.common.storage import make_client
 from services.documents.objects import sse_key
-from tests.helpers import as_employee, fetch
+from tests.helpers import as_employee, fetch, subject_key
 
 DOCUMENTS_BUCKET = "talent-documents"
 PHOTOS_BUCKET = "talent-photos"
@@ -31,12 +30,9 @@ def s3(platform) -> Minio:
 async def new_subject(platform) -> tuple[str, bytes]:
     """A candidate id with its key made by the privacy service, as intake does on registration."""
     subject = new_id()
-    async with httpx.AsyncClient(base_url=platform.url("privacy")) as client:
-        resp = await client.post(
-            f"/internal/keys/{subject}", headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]}
-        )
-    assert resp.status_code == 200, resp.text
-    return subject, base64.b64decode(resp.json()["key"])
+    key = await subject_key(platform, subject, create=True)
+    assert key is not None
+    return subject, key
 
 
 def client(platform, role: str = "recruiter", user: str = "recruiter-1") -> httpx.AsyncClient:

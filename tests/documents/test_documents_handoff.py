@@ -1,6 +1,5 @@
 """A registration's files arrive through intake's hand-off: fetched, checked again, stored."""
 
-import base64
 import json
 import random
 import uuid
@@ -11,7 +10,7 @@ from services.common.keys import open_sealed
 from services.documents import domain
 from tests.documents import files
 from tests.documents.stack import client, to_thread, versions
-from tests.helpers import as_employee, eventually, example, fetch
+from tests.helpers import as_employee, eventually, example, fetch, subject_key
 
 
 async def register(platform, cv: tuple[str, bytes], photo: tuple[str, bytes] | None) -> str:
@@ -45,14 +44,6 @@ async def events_of(platform, registration_id: str) -> list[dict]:
         registration_id,
     )
     return [json.loads(r["payload"]) for r in rows]
-
-
-async def subject_key(platform, subject: str) -> bytes:
-    async with httpx.AsyncClient(base_url=platform.url("privacy")) as http:
-        resp = await http.get(
-            f"/internal/keys/{subject}", headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]}
-        )
-    return base64.b64decode(resp.json()["key"])
 
 
 async def test_registration_files_become_encrypted_documents_with_searchable_cv_text(platform):

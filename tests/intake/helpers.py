@@ -1,6 +1,5 @@
 """Helpers for intake's tests on the real stack."""
 
-import base64
 import email
 import ipaddress
 import json
@@ -14,7 +13,7 @@ import httpx
 from services.common.envelope import Envelope
 from services.common.keys import open_sealed
 from tests.documents import files
-from tests.helpers import example, fetch
+from tests.helpers import example, fetch, subject_key
 
 # Well-formed files: documents checks every handed-off file again, thoroughly.
 PDF = files.pdf("Ervaren management assistent")
@@ -100,14 +99,6 @@ async def outbox_events(platform, reg_id: str) -> list[tuple[bytes, Envelope]]:
         if event.correlation_id == reg_id:
             found.append((bytes(r["payload"]), event, r["sent_at"]))
     return found
-
-
-async def subject_key(platform, subject: str) -> bytes | None:
-    async with httpx.AsyncClient(base_url=platform.url("privacy")) as http:
-        resp = await http.get(
-            f"/internal/keys/{subject}", headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]}
-        )
-    return base64.b64decode(resp.json()["key"]) if resp.status_code == 200 else None
 
 
 async def unsealed(platform, event: Envelope) -> dict[str, Any]:

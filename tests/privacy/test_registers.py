@@ -162,7 +162,7 @@ async def test_hostile_input_gets_a_clear_4xx_never_a_500(platform):
     async with httpx.AsyncClient(base_url=base) as anyone:
         assert (await anyone.post("/api/privacy/requests", json={})).status_code == 401
         assert (await anyone.get("/api/privacy/breaches")).status_code == 401
-        assert (await anyone.get("/internal/keys/x")).status_code == 401
+        assert (await anyone.post("/internal/keys", json={"subjects": ["x"]})).status_code == 401
     recruiter = as_employee(platform, "recruiter")
     async with httpx.AsyncClient(base_url=base, headers=recruiter) as client:
         resp = await client.post(
