@@ -26,6 +26,7 @@ from pydantic import (
 from services.common import outbox
 from services.common.audit import record_read
 from services.common.auth import Actor, require_service, role
+from services.common.batching import MAX_ITEMS
 from services.common.db import db_conn
 from services.common.envelope import Envelope, new_id, utcnow
 from services.common.errors import field_errors, invalid
@@ -474,6 +475,18 @@ async def lookup(body: LookupIn, conn: Conn) -> dict[str, str]:
     if found is None:
         raise HTTPException(status_code=404, detail="no candidate with this identifier")
     return {"candidate_id": found}
+
+
+class LookupsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email_hashes: list[Hash] = Field(min_length=1, max_length=MAX_ITEMS)
+
+
+@internal.post("/candidates/lookups")
+async def lookups(body: LookupsIn, conn: Conn) -> dict[str, dict[str, str]]:
+    """Intake identifies many registrants at once under load: email hash → candidate id, for
+    those that have a profile."""
+    return {"candidates": await store.find_by_emails(conn, list(dict.fromkeys(body.email_hashes)))}
 
 
 @internal.post("/scan")

@@ -119,10 +119,7 @@ async def find_by_hash(
 ) -> str | None:
     """The oldest profile with this email (else phone) blind index."""
     if email_hash:
-        found = await conn.fetchval(
-            "SELECT id FROM candidates WHERE email_hash = $1 ORDER BY created_at LIMIT 1",
-            email_hash,
-        )
+        found = (await find_by_emails(conn, [email_hash])).get(email_hash)
         if found:
             return found
     if phone_hash:
@@ -131,6 +128,16 @@ async def find_by_hash(
             phone_hash,
         )
     return None
+
+
+async def find_by_emails(conn: asyncpg.Connection, email_hashes: list[str]) -> dict[str, str]:
+    """Per email blind index, the oldest profile with it (those without one are left out)."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT ON (email_hash) email_hash, id FROM candidates"
+        " WHERE email_hash = ANY($1) ORDER BY email_hash, created_at",
+        email_hashes,
+    )
+    return {r["email_hash"]: str(r["id"]) for r in rows}
 
 
 # --- CV text --------------------------------------------------------------------------------

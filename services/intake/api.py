@@ -22,6 +22,7 @@ from starlette.formparsers import MultiPartException
 
 from services.common import erasure, keys, outbox
 from services.common.auth import Actor, require_service, role
+from services.common.batching import Batcher
 from services.common.db import db_conn
 from services.common.envelope import Envelope, new_id, utcnow
 from services.common.errors import field_errors, invalid
@@ -169,21 +170,25 @@ async def parse(
     return reg, uploads, errors + cv_errors + photo_errors
 
 
+async def _lookup_many(email_hashes: list[str]) -> dict[str, str]:
+    resp = await service.http.post(
+        f"{settings.candidates_url}/internal/candidates/lookups",
+        json={"email_hashes": email_hashes},
+        timeout=5.0,
+    )
+    resp.raise_for_status()
+    return {h: str(UUID(str(c))) for h, c in resp.json()["candidates"].items()}
+
+
+_lookups = Batcher[str, str](_lookup_many)  # registrations arriving together, one request
+
+
 async def lookup_candidate(email_hash: str) -> str | None:
     """The existing candidate with this email, if any. Candidates being unreachable counts as
     'new person' (a duplicate profile is merged later; a lost registration is not)."""
     try:
-        resp = await service.http.post(
-            f"{settings.candidates_url}/internal/candidates/lookup",
-            json={"email_hash": email_hash},
-            timeout=5.0,
-        )
-        if resp.status_code == 200:
-            candidate_id = resp.json().get("candidate_id")
-            return str(UUID(str(candidate_id)))
-        if resp.status_code != 404:
-            log.warning("candidate lookup failed", extra={"status": resp.status_code})
-    except (httpx.HTTPError, ValueError) as exc:
+        return await _lookups.get(email_hash)
+    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
         log.warning("candidate lookup failed", extra={"error": type(exc).__name__})
     return None
 

@@ -172,3 +172,25 @@ async def test_other_services_find_a_candidate_by_email_blind_index(platform, bu
     async with httpx.AsyncClient() as client:
         resp = await client.post(url, json={"email_hash": bus.blind("email", reg["email"])})
         assert resp.status_code == 401
+
+
+async def test_intake_finds_many_registrants_in_one_lookup(platform, bus):
+    known = [person() for _ in range(3)]
+    ids = [await bus.handoff(reg) for reg in known]
+    url = f"{platform.url('candidates')}/internal/candidates/lookups"
+    hashes = [bus.blind("email", reg["email"]) for reg in known]
+    stranger = bus.blind("email", "nobody.here@example.nl")
+    token = {"X-Service-Token": platform.env["SERVICE_TOKEN"]}
+    async with httpx.AsyncClient(headers=token) as client:
+        resp = await client.post(url, json={"email_hashes": [*hashes, stranger, hashes[0]]})
+        assert resp.status_code == 200, resp.text
+        assert resp.json() == {"candidates": dict(zip(hashes, ids, strict=True))}
+        for body in (
+            {"email_hashes": []},
+            {"email_hashes": [stranger] * 201},
+            {"email_hashes": [known[0]["email"]]},  # plaintext refused
+            {"email_hash": stranger},
+        ):
+            assert (await client.post(url, json=body)).status_code == 422, body
+    async with httpx.AsyncClient() as client:
+        assert (await client.post(url, json={"email_hashes": hashes})).status_code == 401
