@@ -275,30 +275,27 @@ async def delete_subject_notices(conn: asyncpg.Connection, subject: str) -> int:
 
 
 async def count_attempt(conn: asyncpg.Connection, client_hash: str, window_seconds: int) -> int:
-    """Record an attempt from this client; returns how many it made within the window,
-    this one included. The lock makes concurrent requests (any instance) count one by one."""
-    async with conn.transaction():
-        await conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtext('intake-client:' || $1))", client_hash
-        )
-        await conn.execute(
-            "DELETE FROM registration_attempts WHERE client_hash = $1"
-            " AND at < now() - make_interval(secs => $2)",
-            client_hash,
-            window_seconds,
-        )
-        await conn.execute(
-            "INSERT INTO registration_attempts(client_hash) VALUES ($1)", client_hash
-        )
-        return await conn.fetchval(
-            "SELECT count(*) FROM registration_attempts WHERE client_hash = $1", client_hash
-        )
+    """Count an attempt from this client; returns how many it made in its current window, this
+    one included. The upsert's row lock makes concurrent requests (any instance) count one by
+    one. The window is fixed: it starts with the first attempt after the previous one ran out."""
+    return await conn.fetchval(
+        "INSERT INTO registration_attempts AS a (client_hash) VALUES ($1)"
+        " ON CONFLICT (client_hash) DO UPDATE SET"
+        " window_start = CASE WHEN a.window_start < now() - make_interval(secs => $2)"
+        "  THEN now() ELSE a.window_start END,"
+        " attempts = CASE WHEN a.window_start < now() - make_interval(secs => $2)"
+        "  THEN 1 ELSE a.attempts + 1 END"
+        " RETURNING attempts",
+        client_hash,
+        window_seconds,
+    )
 
 
 async def forget_old_attempts(conn: asyncpg.Connection, window_seconds: int) -> int:
     return _count(
         await conn.execute(
-            "DELETE FROM registration_attempts WHERE at < now() - make_interval(secs => $1)",
+            "DELETE FROM registration_attempts"
+            " WHERE window_start < now() - make_interval(secs => $1)",
             window_seconds,
         )
     )
