@@ -27,7 +27,7 @@ class Batcher(Generic[K, V]):
         future = self._waiting.get(item)
         if future is None:
             future = self._waiting[item] = asyncio.get_running_loop().create_future()
-            if self._sender is None:
+            if self._sender is None or self._sender.done():  # done: its loop was stopped
                 self._sender = asyncio.create_task(self._send())
         # Shielded: one caller giving up must not cancel the answer for the others.
         return await asyncio.shield(future)
