@@ -594,6 +594,15 @@ async def exports_to_delete(
     return await conn.fetch("SELECT * FROM exports WHERE deleted_at IS NULL AND expires_at < now()")
 
 
+async def exports_deleted_within(conn: asyncpg.Connection, hours: float) -> list[asyncpg.Record]:
+    """Exports deleted in the last `hours`: their prefixes should be empty, and are made so."""
+    return await conn.fetch(
+        "SELECT request_id, bucket, prefix FROM exports"
+        " WHERE deleted_at > now() - make_interval(secs => $1)",
+        hours * 3600,
+    )
+
+
 async def export_deleted(conn: asyncpg.Connection, request_id: str) -> None:
     await conn.execute("UPDATE exports SET deleted_at = now() WHERE request_id = $1", request_id)
 
