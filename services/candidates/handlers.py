@@ -65,6 +65,25 @@ def derived(profile: dict[str, Any]) -> domain.Derived:
     return domain.derive(profile, service.settings.blind_index_key, date.today())
 
 
+# The profile fields privacy finds a person by (as keyed hashes): a change must reach it.
+IDENTIFIERS = frozenset({"email", "phone"})
+
+
+async def sealed_identifiers(conn: asyncpg.Connection, candidate_id: str) -> str | None:
+    """The candidate's email and phone as they are now, as keyed hashes sealed with the
+    subject's key (never on the bus in plaintext; unreadable once the person is erased).
+    None without a profile or a key (erased meanwhile)."""
+    hashes = dict(await store.identifier_hashes(conn, candidate_id))
+    if "email" not in hashes:
+        return None
+    try:
+        key = await service.keys.get(candidate_id)
+    except KeyShredded:
+        return None
+    fields = {"email_hash": hashes["email"], "phone_hash": hashes.get("phone")}
+    return keys.seal(key, fields, candidate_id)
+
+
 @service.consumer(INTAKE_REGISTRATIONS)
 async def registration_accepted(event: Envelope, conn: asyncpg.Connection) -> None:
     """A new profile, or (a returning candidate) the new registration merged into theirs."""
@@ -134,6 +153,33 @@ async def crm_relation(event: Envelope, conn: asyncpg.Connection) -> None:
         await store.touch(conn, event.subject, event.time)
 
 
+@service.consumer(CANDIDATES_PROFILES)
+async def identifiers_changed(event: Envelope, conn: asyncpg.Connection) -> None:
+    """A recruiter changed the email or phone (the API's `profile.updated`, with an actor):
+    privacy finds people by these, so it gets the new keyed hashes. Read as they are now, not
+    as the event had them, so a later change always wins. A correction asked through privacy
+    carries them on its `rectification.done` instead; a registration on intake's hand-off."""
+    if event.type != "profile.updated" or not event.subject or not event.data.get("actor"):
+        return
+    if not IDENTIFIERS & set(event.data.get("fields") or ()):
+        return
+    sealed = await sealed_identifiers(conn, event.subject)
+    if sealed is None:
+        return
+    await outbox.record(
+        conn,
+        CANDIDATES_PROFILES,
+        Envelope(
+            type="identifiers.changed",
+            source="candidates",
+            subject=event.subject,
+            correlation_id=event.id,
+            data={},
+            sealed=sealed,
+        ),
+    )
+
+
 @service.consumer(PRIVACY_REQUESTS)
 async def subject_status(event: Envelope, conn: asyncpg.Connection) -> None:
     """Unsubscribed: never in search or outreach again. Lifted: a new explicit registration."""
@@ -187,6 +233,11 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
         if applied:
             await store.replace_profile(conn, event.subject, profile, derived(profile))
             await profile_event(conn, "profile.rectified", event, fields=applied)
+    # A corrected email or phone: privacy learns the new hashes with the answer, in the same
+    # transaction, so a request right after the correction finds them.
+    identifiers = None
+    if IDENTIFIERS & set(applied):
+        identifiers = await sealed_identifiers(conn, event.subject)
     await outbox.record(
         conn,
         PRIVACY_RECTIFICATION_DONE,
@@ -202,6 +253,7 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
                 "rejected": rejected,
             }
             | ({"noted": True} if noted else {}),
+            sealed=identifiers,
         ),
     )
     log.info(

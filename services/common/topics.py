@@ -45,7 +45,11 @@ class Topic:
 INTAKE_REGISTRATIONS = Topic(
     "intake.registrations", ("intake",), ("candidates", "documents", "privacy")
 )
-CANDIDATES_PROFILES = Topic("candidates.profiles", ("candidates",), ("intake",))
+# candidates reads its own recruiter changes of email or phone and tells privacy the new keyed
+# hashes (`identifiers.changed`), which privacy reads for its subject index.
+CANDIDATES_PROFILES = Topic(
+    "candidates.profiles", ("candidates",), ("intake", "candidates", "privacy")
+)
 DOCUMENTS_OBJECTS = Topic("documents.objects", ("documents",), ("intake", "candidates"))
 # candidates: proposals and placements are activity for retention.
 CRM_RELATIONS = Topic("crm.relations", ("crm",), ("candidates",))

@@ -14,6 +14,9 @@ class PrivacySettings(Settings):
     export_bucket: str = "privacy-exports"
     export_keep_hours: float = 7 * 24
     export_link_minutes: int = 15
+    # Deleted exports whose prefixes housekeeping empties again each round, for this long
+    # after their deletion (see housekeeping: files a dead-lettered copy left behind).
+    export_sweep_hours: float = 24.0
 
     # The housekeeping round: re-send missing answers, alerts, expired exports.
     housekeeping_seconds: float = 60.0

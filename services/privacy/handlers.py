@@ -1,5 +1,5 @@
-"""Privacy's event handlers: the services' answers to requests, and new registrations (which
-teach us a subject's keyed hashes and lift a suppression)."""
+"""Privacy's event handlers: the services' answers to requests, new registrations (which
+teach us a subject's keyed hashes and lift a suppression) and corrected emails and phones."""
 
 import logging
 import re
@@ -11,6 +11,7 @@ import asyncpg
 from services.common import keys, outbox
 from services.common.envelope import Envelope, utcnow
 from services.common.topics import (
+    CANDIDATES_PROFILES,
     CANDIDATES_RETENTION,
     DATA_SERVICES,
     INTAKE_REGISTRATIONS,
@@ -94,12 +95,40 @@ async def retention_erasure(event: Envelope, conn: asyncpg.Connection) -> None:
 
 @service.consumer(PRIVACY_RECTIFICATION_DONE)
 async def rectification_answered(event: Envelope, conn: asyncpg.Connection) -> None:
+    """Tick off the owner; a corrected email or phone comes with its new keyed hashes."""
+    await learn_corrected_hashes(conn, event)
     request_id = event.data["request_id"]
     outcome: dict[str, Any] = {k: list(event.data.get(k) or []) for k in ("applied", "rejected")}
     if event.data.get("noted"):
         outcome["noted"] = True  # the person's own words, recorded for an employee
     if await saga.answered(conn, request_id, event.data["service"], outcome):
         await saga.complete(conn, request_id)
+
+
+@service.consumer(CANDIDATES_PROFILES)
+async def profile_changed(event: Envelope, conn: asyncpg.Connection) -> None:
+    """A recruiter corrected a candidate's email or phone (candidates' `identifiers.changed`)."""
+    if event.type == "identifiers.changed":
+        await learn_corrected_hashes(conn, event)
+
+
+async def learn_corrected_hashes(conn: asyncpg.Connection, event: Envelope) -> None:
+    """The owner's keyed hashes of the person after a correction (sealed with their key:
+    nothing to learn once they are erased). Requests by the new address must find them and
+    suppress it; the replaced hashes are kept as former ones (store.correct_hashes)."""
+    if not (event.subject and event.sealed):
+        return
+    key = await keystore.get(conn, settings.master_key, event.subject)
+    if key is None:
+        return
+    fields = keys.open_sealed(key, event.sealed, event.subject)
+    email_hash, phone_hash = fields.get("email_hash"), fields.get("phone_hash")
+    if not (isinstance(email_hash, str) and HASH.match(email_hash)):
+        return  # a profile always has an email: without one this is not a full picture
+    if not (isinstance(phone_hash, str) and HASH.match(phone_hash)):
+        phone_hash = None
+    await store.correct_hashes(conn, event.subject, email_hash, phone_hash)
+    log.info("subject index corrected", extra={"subject": event.subject, "source": event.source})
 
 
 @service.consumer(PRIVACY_ACCESS_SLICES, after_erasure=True)

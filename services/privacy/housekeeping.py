@@ -1,6 +1,7 @@
 """The periodic round: start requests whose lookup failed earlier, re-send missing answers,
-deadline and breach alerts on ops.alerts, delete expired exports, forget stale attempts, and
-settle the addresses held for self-service completion mails (send again, or delete).
+deadline and breach alerts on ops.alerts, delete expired exports and sweep recently deleted
+ones, forget stale attempts, and settle the addresses held for self-service completion mails
+(send again, or delete).
 
 One instance does a round at a time (advisory lock), so several instances can run safely.
 """
@@ -25,6 +26,7 @@ async def run_once(pool: asyncpg.Pool) -> dict[str, int]:
         "started": 0,
         "alerts": 0,
         "exports_deleted": 0,
+        "exports_swept": 0,
         "resent": 0,
         "mails": 0,
         "scans_forgotten": 0,
@@ -84,6 +86,14 @@ async def _round(pool: asyncpg.Pool, counts: dict[str, int]) -> None:
             await exports.delete_prefix(export["bucket"], export["prefix"])
             await store.export_deleted(conn, str(export["request_id"]))
             counts["exports_deleted"] += 1
+        # A service copying files into an export when it was deleted (an erasure, mid-copy) may
+        # write after the deletion; its answer deletes them again (handlers.access_slice), but
+        # a copy that ends in a dead letter sends none until it is replayed. Emptying the
+        # prefixes of recently deleted exports each round leaves nothing there meanwhile.
+        for export in await store.exports_deleted_within(conn, settings.export_sweep_hours):
+            if await exports.delete_prefix(export["bucket"], export["prefix"]):
+                counts["exports_swept"] += 1
+                log.info("deleted export swept", extra={"request_id": str(export["request_id"])})
         for request_id in await store.expired_unverified(conn):
             await store.set_status(conn, request_id, "cancelled", saga.SYSTEM, "never verified")
         await store.forget_old_attempts(conn)

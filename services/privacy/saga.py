@@ -112,21 +112,28 @@ async def resolve_and_start(pool: asyncpg.Pool, request_id: str, actor: str) -> 
             return
     async with pool.acquire() as conn, conn.transaction():
         if found is not None:
-            existing = await store.find_open(conn, req["type"], found[1])
-            if existing is not None and str(existing["id"]) != request_id:
-                await store.link(conn, str(existing["id"]), actor, req["channel"])
-                if req["type"] == "rectification":
-                    # Its corrections are not merged into the open one: the person is told
-                    # (selfservice.verify) to send them again once that one is done.
-                    await store.drop_sealed(conn, request_id)
-                else:
-                    await store.move_sealed(conn, request_id, str(existing["id"]))
-                await store.set_status(
-                    conn, request_id, "cancelled", SYSTEM, f"linked to {existing['id']}"
-                )
+            if await _folded(conn, req, found[1], actor):
                 return
             await store.set_subject(conn, request_id, found[1], found[0])
         await start(conn, request_id, actor)
+
+
+async def _folded(conn: asyncpg.Connection, req: asyncpg.Record, subject: str, actor: str) -> bool:
+    """A request just resolved to a person with an open request of its type: linked to that
+    one and cancelled (True), else left alone."""
+    request_id = str(req["id"])
+    existing = await store.find_open(conn, req["type"], subject)
+    if existing is None or str(existing["id"]) == request_id:
+        return False
+    await store.link(conn, str(existing["id"]), actor, req["channel"])
+    if req["type"] == "rectification":
+        # Its corrections are not merged into the open one: the person is told
+        # (selfservice.verify) to send them again once that one is done.
+        await store.drop_sealed(conn, request_id)
+    else:
+        await store.move_sealed(conn, request_id, str(existing["id"]))
+    await store.set_status(conn, request_id, "cancelled", SYSTEM, f"linked to {existing['id']}")
+    return True
 
 
 async def start(conn: asyncpg.Connection, request_id: str, actor: str) -> None:
@@ -144,12 +151,14 @@ async def start(conn: asyncpg.Connection, request_id: str, actor: str) -> None:
 
 
 async def _hashes(conn: asyncpg.Connection, req: asyncpg.Record) -> list[tuple[str, str]]:
-    """Every keyed hash we know for the person: from the request and from registrations."""
+    """Every keyed hash we know for the person: from the request, from registrations and
+    corrections, and those a correction replaced (an old list must not reach them either)."""
     found = {("email", req["email_hash"]), ("phone", req["phone_hash"])}
     if req["subject"]:
         known = await store.hashes_of(conn, req["subject"])
         if known:
             found |= {("email", known["email_hash"]), ("phone", known["phone_hash"])}
+        found |= set(await store.former_hashes_of(conn, req["subject"]))
     return sorted((kind, h) for kind, h in found if h)
 
 
@@ -198,7 +207,21 @@ async def command(conn: asyncpg.Connection, req: asyncpg.Record) -> tuple[Topic,
 
 
 async def start_erasure(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
-    request_id, subject = str(req["id"]), req["subject"]
+    request_id = str(req["id"])
+    if req["subject"] is None and req["email_hash"]:
+        # Nobody holds this address now, but a candidate gave it before correcting it: "forget
+        # me" by the address someone registered with must not be answered "no personal data
+        # held" while their data stays. Erasure only: access (disclosure) and rectification by
+        # an address the person left are not answered, as it may be someone else's by now.
+        former = await store.former_owner(conn, req["email_hash"])
+        if former is not None:
+            if await _folded(conn, req, former, actor):
+                return
+            await store.set_subject(conn, request_id, former, "candidate")
+            await store.add_event(conn, request_id, None, SYSTEM, "found by a former address")
+            req = await store.get_request(conn, request_id)
+            assert req is not None
+    subject = req["subject"]
     hashes = await _hashes(conn, req)
     await store.suppress(conn, hashes, "erasure", request_id)
     if subject is None:

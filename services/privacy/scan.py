@@ -102,6 +102,13 @@ async def _privacy_itself(pool: asyncpg.Pool, subject: str | None, hits: list[di
             hits.append({"where": "privacy:subject_keys", "what": "subject key", "count": 1})
         if await conn.fetchval("SELECT true FROM subject_index WHERE subject = $1", subject):
             hits.append({"where": "privacy:subject_index", "what": "hashes", "count": 1})
+        former = await conn.fetchval(
+            "SELECT count(*) FROM subject_former_hashes WHERE subject = $1", subject
+        )
+        if former:
+            hits.append(
+                {"where": "privacy:subject_former_hashes", "what": "hashes", "count": former}
+            )
         if await conn.fetchval(
             "SELECT true FROM exports WHERE subject = $1 AND deleted_at IS NULL", subject
         ):

@@ -401,15 +401,62 @@ async def get_progress(conn: asyncpg.Connection, request_id: str) -> list[asyncp
 async def remember_hashes(
     conn: asyncpg.Connection, subject: str, email_hash: str | None, phone_hash: str | None
 ) -> None:
+    """A registration's hashes: what it leaves out stays as known (a returning candidate's
+    registration is merged into the profile the same way)."""
+    await _index_hashes(conn, subject, email_hash, phone_hash, registration=True)
+
+
+async def correct_hashes(
+    conn: asyncpg.Connection, subject: str, email_hash: str, phone_hash: str | None
+) -> None:
+    """The owner's hashes after a correction, exactly (a phone taken out goes too)."""
+    await _index_hashes(conn, subject, email_hash, phone_hash, registration=False)
+
+
+async def _index_hashes(
+    conn: asyncpg.Connection,
+    subject: str,
+    email_hash: str | None,
+    phone_hash: str | None,
+    *,
+    registration: bool,
+) -> None:
+    """Set the subject's current hashes; those they replace are kept as former ones."""
+    old = await conn.fetchrow(
+        "SELECT email_hash, phone_hash FROM subject_index WHERE subject = $1 FOR UPDATE", subject
+    )
+    if registration and old is not None:
+        email_hash = email_hash or old["email_hash"]
+        phone_hash = phone_hash or old["phone_hash"]
+    # updated_at is when a registration was last read (registered_since: the person came
+    # back); a correction is not that, so it leaves the time alone ('-infinity': none read).
     await conn.execute(
-        "INSERT INTO subject_index(subject, email_hash, phone_hash) VALUES ($1, $2, $3)"
+        "INSERT INTO subject_index(subject, email_hash, phone_hash, updated_at)"
+        " VALUES ($1, $2, $3, CASE WHEN $4 THEN now() ELSE '-infinity' END)"
         " ON CONFLICT (subject) DO UPDATE SET"
-        " email_hash = coalesce(EXCLUDED.email_hash, subject_index.email_hash),"
-        " phone_hash = coalesce(EXCLUDED.phone_hash, subject_index.phone_hash),"
-        " updated_at = now()",
+        " email_hash = EXCLUDED.email_hash, phone_hash = EXCLUDED.phone_hash,"
+        " updated_at = CASE WHEN $4 THEN now() ELSE subject_index.updated_at END",
         subject,
         email_hash,
         phone_hash,
+        registration,
+    )
+    current = [h for h in (email_hash, phone_hash) if h]
+    if old is not None:
+        replaced = [
+            (kind, old[f"{kind}_hash"])
+            for kind in ("email", "phone")
+            if old[f"{kind}_hash"] and old[f"{kind}_hash"] not in current
+        ]
+        await conn.executemany(
+            "INSERT INTO subject_former_hashes(subject, kind, hash) VALUES ($1, $2, $3)"
+            " ON CONFLICT (subject, hash) DO UPDATE SET replaced_at = now()",
+            [(subject, kind, h) for kind, h in replaced],
+        )
+    await conn.execute(
+        "DELETE FROM subject_former_hashes WHERE subject = $1 AND hash = ANY($2::text[])",
+        subject,
+        current,
     )
 
 
@@ -419,8 +466,25 @@ async def hashes_of(conn: asyncpg.Connection, subject: str) -> asyncpg.Record | 
     )
 
 
+async def former_hashes_of(conn: asyncpg.Connection, subject: str) -> list[tuple[str, str]]:
+    rows = await conn.fetch(
+        "SELECT kind, hash FROM subject_former_hashes WHERE subject = $1", subject
+    )
+    return [(r["kind"], r["hash"]) for r in rows]
+
+
+async def former_owner(conn: asyncpg.Connection, email_hash: str) -> str | None:
+    """The subject who last gave this email before correcting it (None: nobody did)."""
+    return await conn.fetchval(
+        "SELECT subject FROM subject_former_hashes WHERE hash = $1 AND kind = 'email'"
+        " ORDER BY replaced_at DESC LIMIT 1",
+        email_hash,
+    )
+
+
 async def forget_subject_index(conn: asyncpg.Connection, subject: str) -> None:
     await conn.execute("DELETE FROM subject_index WHERE subject = $1", subject)
+    await conn.execute("DELETE FROM subject_former_hashes WHERE subject = $1", subject)
 
 
 async def registered_since(
@@ -528,6 +592,15 @@ async def exports_to_delete(
             "SELECT * FROM exports WHERE subject = $1 AND deleted_at IS NULL", subject
         )
     return await conn.fetch("SELECT * FROM exports WHERE deleted_at IS NULL AND expires_at < now()")
+
+
+async def exports_deleted_within(conn: asyncpg.Connection, hours: float) -> list[asyncpg.Record]:
+    """Exports deleted in the last `hours`: their prefixes should be empty, and are made so."""
+    return await conn.fetch(
+        "SELECT request_id, bucket, prefix FROM exports"
+        " WHERE deleted_at > now() - make_interval(secs => $1)",
+        hours * 3600,
+    )
 
 
 async def export_deleted(conn: asyncpg.Connection, request_id: str) -> None:

@@ -12,7 +12,7 @@ from minio import Minio
 from devstack.services import database_url
 from services.common.envelope import Envelope
 from tests.crm.support import publish
-from tests.helpers import eventually, fetch
+from tests.helpers import as_employee, eventually, fetch
 from tests.privacy.support import officer, registered_candidate, unique_person, wait_status
 
 EXPORTS = "privacy-exports"
@@ -148,3 +148,27 @@ async def test_access_asked_after_an_erasure_exports_nothing(platform):
     assert not await fetch(
         platform, "privacy", "SELECT 1 FROM exports WHERE request_id = $1::uuid", body["id"]
     )
+
+
+async def test_files_a_dead_lettered_copy_left_in_a_deleted_export_are_swept(platform):
+    person = unique_person()
+    candidate_id = await registered_candidate(platform, person)
+    async with officer(platform) as client:
+        _, prefix = await completed_access(platform, client, candidate_id)
+        resp = await client.post(
+            "/api/privacy/requests",
+            json={"type": "erasure", "subject": {"candidate_id": candidate_id}},
+        )
+        await wait_status(client, resp.json()["id"], "complete")
+        assert names(platform, prefix) == []
+
+        # Documents was still copying into the export when the erasure deleted it, then gave up
+        # (dead letter): its files are there and no answer comes to delete them again.
+        put(platform, f"{prefix}files/cv.pdf", f"CV van {person['first_name']} {person['email']}")
+        put(platform, f"{prefix}files/pasfoto.png", "photo")
+        assert len(names(platform, prefix)) == 2
+
+        admin = as_employee(platform, "admin", "admin-1")
+        done = await client.post("/api/privacy/housekeeping", headers=admin)
+        assert done.status_code == 200, done.text
+    assert names(platform, prefix) == []
