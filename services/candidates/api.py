@@ -35,6 +35,7 @@ from services.common.topics import CANDIDATES_PROFILES, CANDIDATES_RETENTION
 
 from . import domain, retention, store
 from .bootstrap import service, settings
+from .handlers import IDENTIFIERS, announce_identifiers
 
 router = APIRouter()
 internal = APIRouter(prefix="/internal", dependencies=[Depends(require_service)])
@@ -246,6 +247,8 @@ async def change_candidate(
         derived = domain.derive(profile, request.app.state.settings.blind_index_key, date.today())
         await store.replace_profile(conn, cid, profile, derived)
         await changed(conn, "profile.updated", cid, who, fields=sorted(changes))
+        if IDENTIFIERS & changes.keys():
+            await announce_identifiers(conn, cid)
         row = await existing(conn, cid)
     return profile_out(row)
 

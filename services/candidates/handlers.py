@@ -14,6 +14,7 @@ from services.common.consumer import Poison
 from services.common.envelope import Envelope, new_id
 from services.common.keys import KeyShredded
 from services.common.topics import (
+    CANDIDATES_IDENTIFIERS,
     CANDIDATES_PROFILES,
     CRM_RELATIONS,
     DOCUMENTS_OBJECTS,
@@ -153,27 +154,20 @@ async def crm_relation(event: Envelope, conn: asyncpg.Connection) -> None:
         await store.touch(conn, event.subject, event.time)
 
 
-@service.consumer(CANDIDATES_PROFILES)
-async def identifiers_changed(event: Envelope, conn: asyncpg.Connection) -> None:
-    """A recruiter changed the email or phone (the API's `profile.updated`, with an actor):
-    privacy finds people by these, so it gets the new keyed hashes. Read as they are now, not
-    as the event had them, so a later change always wins. A correction asked through privacy
+async def announce_identifiers(conn: asyncpg.Connection, candidate_id: str) -> None:
+    """A recruiter changed the email or phone: privacy finds people by these, so it gets the
+    new keyed hashes, in the transaction of the change. A correction asked through privacy
     carries them on its `rectification.done` instead; a registration on intake's hand-off."""
-    if event.type != "profile.updated" or not event.subject or not event.data.get("actor"):
-        return
-    if not IDENTIFIERS & set(event.data.get("fields") or ()):
-        return
-    sealed = await sealed_identifiers(conn, event.subject)
+    sealed = await sealed_identifiers(conn, candidate_id)
     if sealed is None:
         return
     await outbox.record(
         conn,
-        CANDIDATES_PROFILES,
+        CANDIDATES_IDENTIFIERS,
         Envelope(
             type="identifiers.changed",
             source="candidates",
-            subject=event.subject,
-            correlation_id=event.id,
+            subject=candidate_id,
             data={},
             sealed=sealed,
         ),

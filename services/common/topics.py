@@ -45,11 +45,10 @@ class Topic:
 INTAKE_REGISTRATIONS = Topic(
     "intake.registrations", ("intake",), ("candidates", "documents", "privacy")
 )
-# candidates reads its own recruiter changes of email or phone and tells privacy the new keyed
-# hashes (`identifiers.changed`), which privacy reads for its subject index.
-CANDIDATES_PROFILES = Topic(
-    "candidates.profiles", ("candidates",), ("intake", "candidates", "privacy")
-)
+CANDIDATES_PROFILES = Topic("candidates.profiles", ("candidates",), ("intake",))
+# A recruiter changed a candidate's email or phone: privacy's subject index follows (the new
+# keyed hashes, sealed). Its own topic, so privacy need not read every profile event.
+CANDIDATES_IDENTIFIERS = Topic("candidates.identifiers", ("candidates",), ("privacy",))
 DOCUMENTS_OBJECTS = Topic("documents.objects", ("documents",), ("intake", "candidates"))
 # candidates: proposals and placements are activity for retention.
 CRM_RELATIONS = Topic("crm.relations", ("crm",), ("candidates",))
@@ -82,6 +81,7 @@ OPS_ALERTS = Topic("ops.alerts", ("privacy", "gateway"), (), partitions=1)
 CATALOGUE: tuple[Topic, ...] = (
     INTAKE_REGISTRATIONS,
     CANDIDATES_PROFILES,
+    CANDIDATES_IDENTIFIERS,
     DOCUMENTS_OBJECTS,
     CRM_RELATIONS,
     CANDIDATES_RETENTION,

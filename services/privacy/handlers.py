@@ -11,7 +11,7 @@ import asyncpg
 from services.common import keys, outbox
 from services.common.envelope import Envelope, utcnow
 from services.common.topics import (
-    CANDIDATES_PROFILES,
+    CANDIDATES_IDENTIFIERS,
     CANDIDATES_RETENTION,
     DATA_SERVICES,
     INTAKE_REGISTRATIONS,
@@ -105,8 +105,8 @@ async def rectification_answered(event: Envelope, conn: asyncpg.Connection) -> N
         await saga.complete(conn, request_id)
 
 
-@service.consumer(CANDIDATES_PROFILES)
-async def profile_changed(event: Envelope, conn: asyncpg.Connection) -> None:
+@service.consumer(CANDIDATES_IDENTIFIERS)
+async def identifiers_changed(event: Envelope, conn: asyncpg.Connection) -> None:
     """A recruiter corrected a candidate's email or phone (candidates' `identifiers.changed`)."""
     if event.type == "identifiers.changed":
         await learn_corrected_hashes(conn, event)
