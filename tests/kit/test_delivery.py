@@ -31,7 +31,10 @@ async def kit(endpoints, tmp_path: Path):
     admin_conn = await asyncpg.connect(endpoints.database_url)
     await admin_conn.execute(f'CREATE DATABASE "{dbname}"')
     await admin_conn.close()
-    topic = Topic(f"kittest.{suffix}", ("kittest",), ("kittest",), partitions=2)
+    # Its own name (so consumer group) per test: a member the previous test's service left
+    # behind would hold up this one's join until its session timed out.
+    name = f"kittest-{suffix}"
+    topic = Topic(f"kittest.{suffix}", (name,), (name,), partitions=2)
     admin = AIOKafkaAdminClient(bootstrap_servers=endpoints.kafka_bootstrap)
     await admin.start()
     await admin.create_topics([NewTopic(topic.name, 2, 1), NewTopic(topic.dlq, 1, 1)])
@@ -41,14 +44,14 @@ async def kit(endpoints, tmp_path: Path):
         "CREATE TABLE effects (event_id uuid, note text, at timestamptz DEFAULT clock_timestamp());"
     )
     settings = Settings(
-        service_name="kittest",
+        service_name=name,
         database_url=endpoints.database_url.rsplit("/", 1)[0] + f"/{dbname}",
         kafka_bootstrap_servers=endpoints.kafka_bootstrap,
         consumer_max_attempts=3,
         consumer_backoff_seconds=0.05,
         outbox_poll_seconds=0.2,
     )
-    service = Service("kittest", tmp_path, settings=settings)
+    service = Service(name, tmp_path, settings=settings)
 
     @service.consumer(topic)
     async def record_effect(event: Envelope, conn: asyncpg.Connection) -> None:
@@ -96,7 +99,7 @@ def event(note: str, **data) -> Envelope:
 async def test_event_committed_before_a_crash_is_published_after_restart(kit, endpoints):
     # A service that committed its change and outbox row, then died before publishing:
     # the row is in the database, nothing is on the bus.
-    first = Service("kittest", kit.migrations, settings=kit.settings)
+    first = Service(kit.name, kit.migrations, settings=kit.settings)
     async with running(first):
         pass  # creates the database schema, then "dies"
     pool = await asyncpg.create_pool(kit.settings.database_url)
