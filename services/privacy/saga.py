@@ -209,15 +209,15 @@ async def command(conn: asyncpg.Connection, req: asyncpg.Record) -> tuple[Topic,
 async def start_erasure(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
     request_id = str(req["id"])
     if req["subject"] is None and req["email_hash"]:
-        # Nobody holds this address now, but a candidate gave it before correcting it: "forget
-        # me" by the address someone registered with must not be answered "no personal data
-        # held" while their data stays. Erasure only: access (disclosure) and rectification by
-        # an address the person left are not answered, as it may be someone else's by now.
+        # Nobody holds this address now, but a candidate or contact gave it before it was
+        # corrected: "forget me" by the address someone used must not be answered "no personal
+        # data held" while their data stays. Erasure only: access (disclosure) and rectification
+        # by an address the person left are not answered, as it may be someone else's by now.
         former = await store.former_owner(conn, req["email_hash"])
         if former is not None:
-            if await _folded(conn, req, former, actor):
+            if await _folded(conn, req, former[0], actor):
                 return
-            await store.set_subject(conn, request_id, former, "candidate")
+            await store.set_subject(conn, request_id, *former)
             await store.add_event(conn, request_id, None, SYSTEM, "found by a former address")
             req = await store.get_request(conn, request_id)
             assert req is not None

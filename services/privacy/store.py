@@ -403,14 +403,18 @@ async def remember_hashes(
 ) -> None:
     """A registration's hashes: what it leaves out stays as known (a returning candidate's
     registration is merged into the profile the same way)."""
-    await _index_hashes(conn, subject, email_hash, phone_hash, registration=True)
+    await _index_hashes(conn, subject, email_hash, phone_hash, "candidate", registration=True)
 
 
 async def correct_hashes(
-    conn: asyncpg.Connection, subject: str, email_hash: str, phone_hash: str | None
+    conn: asyncpg.Connection,
+    subject: str,
+    email_hash: str | None,
+    phone_hash: str | None,
+    kind: str,
 ) -> None:
-    """The owner's hashes after a correction, exactly (a phone taken out goes too)."""
-    await _index_hashes(conn, subject, email_hash, phone_hash, registration=False)
+    """The owner's hashes after a correction, exactly (a phone or email taken out goes too)."""
+    await _index_hashes(conn, subject, email_hash, phone_hash, kind, registration=False)
 
 
 async def _index_hashes(
@@ -418,6 +422,7 @@ async def _index_hashes(
     subject: str,
     email_hash: str | None,
     phone_hash: str | None,
+    kind: str,
     *,
     registration: bool,
 ) -> None:
@@ -444,14 +449,15 @@ async def _index_hashes(
     current = [h for h in (email_hash, phone_hash) if h]
     if old is not None:
         replaced = [
-            (kind, old[f"{kind}_hash"])
-            for kind in ("email", "phone")
-            if old[f"{kind}_hash"] and old[f"{kind}_hash"] not in current
+            (what, old[f"{what}_hash"])
+            for what in ("email", "phone")
+            if old[f"{what}_hash"] and old[f"{what}_hash"] not in current
         ]
         await conn.executemany(
-            "INSERT INTO subject_former_hashes(subject, kind, hash) VALUES ($1, $2, $3)"
+            "INSERT INTO subject_former_hashes(subject, kind, hash, subject_kind)"
+            " VALUES ($1, $2, $3, $4)"
             " ON CONFLICT (subject, hash) DO UPDATE SET replaced_at = now()",
-            [(subject, kind, h) for kind, h in replaced],
+            [(subject, what, h, kind) for what, h in replaced],
         )
     await conn.execute(
         "DELETE FROM subject_former_hashes WHERE subject = $1 AND hash = ANY($2::text[])",
@@ -473,13 +479,14 @@ async def former_hashes_of(conn: asyncpg.Connection, subject: str) -> list[tuple
     return [(r["kind"], r["hash"]) for r in rows]
 
 
-async def former_owner(conn: asyncpg.Connection, email_hash: str) -> str | None:
-    """The subject who last gave this email before correcting it (None: nobody did)."""
-    return await conn.fetchval(
-        "SELECT subject FROM subject_former_hashes WHERE hash = $1 AND kind = 'email'"
-        " ORDER BY replaced_at DESC LIMIT 1",
+async def former_owner(conn: asyncpg.Connection, email_hash: str) -> tuple[str, str] | None:
+    """(subject, kind) of whoever last gave this email before correcting it (None: nobody)."""
+    row = await conn.fetchrow(
+        "SELECT subject, subject_kind FROM subject_former_hashes WHERE hash = $1"
+        " AND kind = 'email' ORDER BY replaced_at DESC LIMIT 1",
         email_hash,
     )
+    return (row["subject"], row["subject_kind"]) if row else None
 
 
 async def forget_subject_index(conn: asyncpg.Connection, subject: str) -> None:
