@@ -368,6 +368,12 @@ async def resend_missing(conn: asyncpg.Connection, req: asyncpg.Record, now: dat
 async def retry(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
     """An officer retries a failed request: the missing services get the command again."""
     request_id = str(req["id"])
+    export = await store.get_export(conn, request_id) if req["type"] == "access" else None
+    if export is not None and export["deleted_at"] is not None:
+        # Housekeeping deleted the partial export (in error too long): the slices the others
+        # sent went with it, so everyone is asked again rather than only the silent ones.
+        await store.reopen_export(conn, request_id)
+        await store.ask_everyone_again(conn, request_id)
     pending = [p["service"] for p in await store.pending_services(conn, request_id)]
     await store.set_status(conn, request_id, "in_progress", actor, "retried")
     await conn.execute(

@@ -366,6 +366,15 @@ async def mark_done(
     return row["pending"] - row["marked"]
 
 
+async def ask_everyone_again(conn: asyncpg.Connection, request_id: str) -> None:
+    """Every service's answer counts as missing again (their slices were deleted)."""
+    await conn.execute(
+        "UPDATE request_progress SET status = 'pending', done_at = NULL, counts = NULL"
+        " WHERE request_id = $1",
+        request_id,
+    )
+
+
 async def pending_services(conn: asyncpg.Connection, request_id: str) -> list[asyncpg.Record]:
     return await conn.fetch(
         "SELECT service, sent_at, attempts FROM request_progress"
@@ -599,6 +608,28 @@ async def exports_to_delete(
             "SELECT * FROM exports WHERE subject = $1 AND deleted_at IS NULL", subject
         )
     return await conn.fetch("SELECT * FROM exports WHERE deleted_at IS NULL AND expires_at < now()")
+
+
+async def stopped_exports(conn: asyncpg.Connection, keep_hours: float) -> list[asyncpg.Record]:
+    """Exports of access requests that will not complete on their own: cancelled ones, and
+    those in error (a service never answered) for longer than `keep_hours`. Their partial
+    contents (the other services' slices) are personal data, and no expiry was ever set."""
+    return await conn.fetch(
+        "SELECT e.* FROM exports e JOIN requests r ON r.id = e.request_id"
+        " WHERE e.deleted_at IS NULL AND (r.status = 'cancelled' OR (r.status = 'error' AND"
+        "  (SELECT max(v.at) FROM request_events v WHERE v.request_id = r.id"
+        "   AND v.status = 'error') < now() - make_interval(secs => $1)))",
+        keep_hours * 3600,
+    )
+
+
+async def reopen_export(conn: asyncpg.Connection, request_id: str) -> None:
+    """A deleted partial export starts again, empty, under the same prefix."""
+    await conn.execute(
+        "UPDATE exports SET deleted_at = NULL, slices = '{}', object = NULL, ready_at = NULL,"
+        " expires_at = NULL WHERE request_id = $1",
+        request_id,
+    )
 
 
 async def exports_deleted_within(conn: asyncpg.Connection, hours: float) -> list[asyncpg.Record]:
