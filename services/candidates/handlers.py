@@ -8,13 +8,12 @@ from typing import Any
 import asyncpg
 from pydantic import ValidationError
 
-from services.common import erasure, keys, outbox
+from services.common import erasure, identifiers, keys, outbox
 from services.common.access import answer as access_answer
 from services.common.consumer import Poison
 from services.common.envelope import Envelope, new_id
 from services.common.keys import KeyShredded
 from services.common.topics import (
-    CANDIDATES_IDENTIFIERS,
     CANDIDATES_PROFILES,
     CRM_RELATIONS,
     DOCUMENTS_OBJECTS,
@@ -77,12 +76,9 @@ async def sealed_identifiers(conn: asyncpg.Connection, candidate_id: str) -> str
     hashes = dict(await store.identifier_hashes(conn, candidate_id))
     if "email" not in hashes:
         return None
-    try:
-        key = await service.keys.get(candidate_id)
-    except KeyShredded:
-        return None
-    fields = {"email_hash": hashes["email"], "phone_hash": hashes.get("phone")}
-    return keys.seal(key, fields, candidate_id)
+    return await identifiers.sealed_hashes(
+        service.keys, candidate_id, hashes["email"], hashes.get("phone")
+    )
 
 
 @service.consumer(INTAKE_REGISTRATIONS)
@@ -158,20 +154,11 @@ async def announce_identifiers(conn: asyncpg.Connection, candidate_id: str) -> N
     """A recruiter changed the email or phone: privacy finds people by these, so it gets the
     new keyed hashes, in the transaction of the change. A correction asked through privacy
     carries them on its `rectification.done` instead; a registration on intake's hand-off."""
-    sealed = await sealed_identifiers(conn, candidate_id)
-    if sealed is None:
-        return
-    await outbox.record(
-        conn,
-        CANDIDATES_IDENTIFIERS,
-        Envelope(
-            type="identifiers.changed",
-            source="candidates",
-            subject=candidate_id,
-            data={},
-            sealed=sealed,
-        ),
-    )
+    hashes = dict(await store.identifier_hashes(conn, candidate_id))
+    if "email" in hashes:  # a profile always has one; without it there is no profile
+        await identifiers.announce(
+            conn, "candidates", service.keys, candidate_id, hashes["email"], hashes.get("phone")
+        )
 
 
 @service.consumer(PRIVACY_REQUESTS)
@@ -229,9 +216,9 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
             await profile_event(conn, "profile.rectified", event, fields=applied)
     # A corrected email or phone: privacy learns the new hashes with the answer, in the same
     # transaction, so a request right after the correction finds them.
-    identifiers = None
+    corrected = None
     if IDENTIFIERS & set(applied):
-        identifiers = await sealed_identifiers(conn, event.subject)
+        corrected = await sealed_identifiers(conn, event.subject)
     await outbox.record(
         conn,
         PRIVACY_RECTIFICATION_DONE,
@@ -247,7 +234,7 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
                 "rejected": rejected,
             }
             | ({"noted": True} if noted else {}),
-            sealed=identifiers,
+            sealed=corrected,
         ),
     )
     log.info(
@@ -304,9 +291,9 @@ async def erase(event: Envelope, conn: asyncpg.Connection) -> None:
         raise Poison("erasure without a subject")
     service.keys.forget(event.subject)
     # Read before the delete: privacy suppresses the person under these (hashes only).
-    identifiers = await store.identifier_hashes(conn, event.subject)
+    hashes = await store.identifier_hashes(conn, event.subject)
     counts = await store.delete_subject(conn, event.subject)
     # Kinds that had nothing are left out of the receipt; the profile count always shows.
     receipt = {k: n for k, n in counts.items() if n or k == "profiles"}
-    await erasure.complete(conn, "candidates", event, receipt, identifiers)
+    await erasure.complete(conn, "candidates", event, receipt, hashes)
     log.info("subject erased", extra={"subject": event.subject, **counts})

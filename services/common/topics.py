@@ -46,9 +46,10 @@ INTAKE_REGISTRATIONS = Topic(
     "intake.registrations", ("intake",), ("candidates", "documents", "privacy")
 )
 CANDIDATES_PROFILES = Topic("candidates.profiles", ("candidates",), ("intake",))
-# A recruiter changed a candidate's email or phone: privacy's subject index follows (the new
-# keyed hashes, sealed). Its own topic, so privacy need not read every profile event.
-CANDIDATES_IDENTIFIERS = Topic("candidates.identifiers", ("candidates",), ("privacy",))
+# An owner of people's records changed a person's email or phone (a recruiter's edit, a new crm
+# contact): privacy's subject index follows (the keyed hashes, sealed). Its own topic, so
+# privacy need not read every profile or relation event.
+SUBJECTS_IDENTIFIERS = Topic("subjects.identifiers", ("candidates", "crm"), ("privacy",))
 DOCUMENTS_OBJECTS = Topic("documents.objects", ("documents",), ("intake", "candidates"))
 # candidates: proposals and placements are activity for retention.
 CRM_RELATIONS = Topic("crm.relations", ("crm",), ("candidates",))
@@ -81,7 +82,7 @@ OPS_ALERTS = Topic("ops.alerts", ("privacy", "gateway"), (), partitions=1)
 CATALOGUE: tuple[Topic, ...] = (
     INTAKE_REGISTRATIONS,
     CANDIDATES_PROFILES,
-    CANDIDATES_IDENTIFIERS,
+    SUBJECTS_IDENTIFIERS,
     DOCUMENTS_OBJECTS,
     CRM_RELATIONS,
     CANDIDATES_RETENTION,

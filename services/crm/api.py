@@ -18,7 +18,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from services.common import erasure, keys, outbox
+from services.common import erasure, identifiers, keys, outbox
 from services.common.auth import Actor, require_service, role
 from services.common.db import db_conn
 from services.common.envelope import Envelope, new_id
@@ -305,7 +305,10 @@ async def create_contact(
             {"contact_id": contact_id, "organisation_id": str(organisation_id)},
             subject=contact_id,
         )
-    return _contact_out(await store.get_contact(conn, contact_id))
+        row = await store.get_contact(conn, contact_id)
+        if row["email_hash"] or row["phone_hash"]:
+            await _announce_identifiers(request, conn, row)
+    return _contact_out(row)
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactOut)
@@ -332,6 +335,18 @@ async def update_contact(
     if "name" in changes and changes["name"] is None:
         raise invalid("name", "may not be empty")
     await _not_erased(conn, changes.get("referee_for"))
+    corrects_identifiers = bool(IDENTIFIERS & changes.keys())
+    if corrects_identifiers:
+        # The key seals the new hashes for privacy: fetched before the transaction, so that a
+        # key service that cannot answer is a 503 and nothing changes.
+        try:
+            await request.app.state.service.keys.get(str(contact_id))
+        except httpx.HTTPError as exc:
+            raise HTTPException(
+                status_code=503, detail="the key service is not reachable; try again shortly"
+            ) from exc
+        except keys.KeyShredded:
+            pass  # unknown or erased: the update finds no contact (404)
     async with conn.transaction():
         row = await store.update_contact(conn, contact_id, _hashes(request, changes))
         if row is None:
@@ -342,7 +357,33 @@ async def update_contact(
             {"contact_id": str(contact_id), "fields": sorted(changes)},
             subject=str(contact_id),
         )
+        if corrects_identifiers:
+            await _announce_identifiers(request, conn, row)
     return _contact_out(row)
+
+
+# The contact details privacy finds and suppresses a person by (as keyed hashes).
+IDENTIFIERS = frozenset({"email", "phone"})
+
+
+async def _announce_identifiers(
+    request: Request, conn: asyncpg.Connection, row: asyncpg.Record
+) -> None:
+    """A new contact's email and phone, or a recruiter's change of them, reach privacy's
+    subject index (keyed hashes, sealed) in the transaction of the change: an erasure asked
+    by an address the contact used before then still finds them, and unsubscribing by the
+    contact's id suppresses what they use now. A rectification's answer carries them instead
+    (handlers.rectify)."""
+    if not request.app.state.settings.blind_index_key:
+        return  # no hashes are made without it: nothing to tell
+    await identifiers.announce(
+        conn,
+        "crm",
+        request.app.state.service.keys,
+        str(row["id"]),
+        row["email_hash"],
+        row["phone_hash"],
+    )
 
 
 # --- contact moments -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from uuid import UUID
 import asyncpg
 from pydantic import ValidationError
 
-from services.common import erasure, keys, outbox
+from services.common import erasure, identifiers, keys, outbox
 from services.common.access import answer as access_answer
 from services.common.envelope import Envelope, new_id, utcnow
 from services.common.topics import (
@@ -191,14 +191,22 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
                 "report": f"Correctieverzoek van de contactpersoon: {description}",
             },
         )
+    settings = service.settings
+    updated = None
     if valid:
-        settings = service.settings
         for kind in ("email", "phone"):
             if kind in valid:
                 value = valid[kind]
                 hashed = keys.blind_index(settings.blind_index_key, kind, value) if value else None
                 valid[f"{kind}_hash"] = hashed if settings.blind_index_key else None
-        await store.update_contact(conn, contact["id"], valid)
+        updated = await store.update_contact(conn, contact["id"], valid)
+    # A corrected email or phone: privacy learns the new hashes with the answer, in the same
+    # transaction, so a request right after the correction finds (and suppresses) them.
+    corrected = None
+    if updated is not None and {"email", "phone"} & valid.keys() and settings.blind_index_key:
+        corrected = await identifiers.sealed_hashes(
+            service.keys, event.subject, updated["email_hash"], updated["phone_hash"]
+        )
     await outbox.record(
         conn,
         PRIVACY_RECTIFICATION_DONE,
@@ -214,6 +222,7 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
                 "rejected": sorted(rejected),
             }
             | ({"noted": True} if description else {}),
+            sealed=corrected,
         ),
     )
 

@@ -11,7 +11,6 @@ import asyncpg
 from services.common import keys, outbox
 from services.common.envelope import Envelope, utcnow
 from services.common.topics import (
-    CANDIDATES_IDENTIFIERS,
     CANDIDATES_RETENTION,
     DATA_SERVICES,
     INTAKE_REGISTRATIONS,
@@ -19,9 +18,10 @@ from services.common.topics import (
     PRIVACY_ERASURE_DONE,
     PRIVACY_RECTIFICATION_DONE,
     PRIVACY_REQUESTS,
+    SUBJECTS_IDENTIFIERS,
 )
 
-from . import exports, keystore, saga, store
+from . import domain, exports, keystore, saga, store
 from .bootstrap import service, settings
 
 log = logging.getLogger(__name__)
@@ -105,29 +105,36 @@ async def rectification_answered(event: Envelope, conn: asyncpg.Connection) -> N
         await saga.complete(conn, request_id)
 
 
-@service.consumer(CANDIDATES_IDENTIFIERS)
+@service.consumer(SUBJECTS_IDENTIFIERS)
 async def identifiers_changed(event: Envelope, conn: asyncpg.Connection) -> None:
-    """A recruiter corrected a candidate's email or phone (candidates' `identifiers.changed`)."""
+    """A candidate's or contact's email or phone changed (the owner's `identifiers.changed`)."""
     if event.type == "identifiers.changed":
         await learn_corrected_hashes(conn, event)
+
+
+# Whose record each owner keeps: the kind of person its hashes are about.
+KIND_OF_OWNER = {owner: kind for kind, owner in domain.OWNER.items()}
 
 
 async def learn_corrected_hashes(conn: asyncpg.Connection, event: Envelope) -> None:
     """The owner's keyed hashes of the person after a correction (sealed with their key:
     nothing to learn once they are erased). Requests by the new address must find them and
     suppress it; the replaced hashes are kept as former ones (store.correct_hashes)."""
-    if not (event.subject and event.sealed):
+    kind = KIND_OF_OWNER.get(event.source)
+    if not (event.subject and event.sealed and kind):
         return
     key = await keystore.get(conn, settings.master_key, event.subject)
     if key is None:
         return
     fields = keys.open_sealed(key, event.sealed, event.subject)
-    email_hash, phone_hash = fields.get("email_hash"), fields.get("phone_hash")
-    if not (isinstance(email_hash, str) and HASH.match(email_hash)):
-        return  # a profile always has an email: without one this is not a full picture
-    if not (isinstance(phone_hash, str) and HASH.match(phone_hash)):
-        phone_hash = None
-    await store.correct_hashes(conn, event.subject, email_hash, phone_hash)
+    # Both are always given, null when the person has none (a contact may have no email):
+    # without them this is not a full picture, and the index is left as it is.
+    if "email_hash" not in fields or "phone_hash" not in fields:
+        return
+    hashes = [fields["email_hash"], fields["phone_hash"]]
+    if not all(h is None or (isinstance(h, str) and HASH.match(h)) for h in hashes):
+        return
+    await store.correct_hashes(conn, event.subject, *hashes, kind)
     log.info("subject index corrected", extra={"subject": event.subject, "source": event.source})
 
 

@@ -86,6 +86,7 @@ async def _round(pool: asyncpg.Pool, counts: dict[str, int]) -> None:
             await exports.delete_prefix(export["bucket"], export["prefix"])
             await store.export_deleted(conn, str(export["request_id"]))
             counts["exports_deleted"] += 1
+        counts["exports_deleted"] += await _delete_stopped_exports(conn)
         # A service copying files into an export when it was deleted (an erasure, mid-copy) may
         # write after the deletion; its answer deletes them again (handlers.access_slice), but
         # a copy that ends in a dead letter sends none until it is replayed. Emptying the
@@ -108,6 +109,32 @@ async def _round(pool: asyncpg.Pool, counts: dict[str, int]) -> None:
                 counts["mails"] += await notify.mail_completion(conn, request_id)
             elif fresh is None or fresh["status"] in ("cancelled", "identity_unverified"):
                 await store.drop_sealed(conn, request_id)
+
+
+async def _delete_stopped_exports(conn: asyncpg.Connection) -> int:
+    """Partial exports of access requests that stopped: a service never answered (error) or
+    the officer cancelled. They hold the other services' slices, and only a completed export
+    gets an expiry, so without this they would stay for good. A cancelled request will not
+    be completed, so its export goes in the next round. One in error is what an officer may
+    still retry, and a retry completes the export from the slices already there, so it is
+    kept as long as a finished export would be (`export_keep_hours`, counted from when it
+    stopped); a retry after that asks every service again (saga.retry)."""
+    deleted = 0
+    for export in await store.stopped_exports(conn, settings.export_keep_hours):
+        request_id = str(export["request_id"])
+        async with conn.transaction():
+            # Under the request's lock: an officer's retry meanwhile wins, and keeps it.
+            req = await store.get_request(conn, request_id, lock=True)
+            if req is None or req["status"] not in ("error", "cancelled"):
+                continue
+            await exports.delete_prefix(export["bucket"], export["prefix"])
+            await store.export_deleted(conn, request_id)
+        log.info(
+            "partial export of a stopped request deleted",
+            extra={"request_id": request_id, "status": req["status"]},
+        )
+        deleted += 1
+    return deleted
 
 
 async def loop() -> None:

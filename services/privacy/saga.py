@@ -209,15 +209,15 @@ async def command(conn: asyncpg.Connection, req: asyncpg.Record) -> tuple[Topic,
 async def start_erasure(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
     request_id = str(req["id"])
     if req["subject"] is None and req["email_hash"]:
-        # Nobody holds this address now, but a candidate gave it before correcting it: "forget
-        # me" by the address someone registered with must not be answered "no personal data
-        # held" while their data stays. Erasure only: access (disclosure) and rectification by
-        # an address the person left are not answered, as it may be someone else's by now.
+        # Nobody holds this address now, but a candidate or contact gave it before it was
+        # corrected: "forget me" by the address someone used must not be answered "no personal
+        # data held" while their data stays. Erasure only: access (disclosure) and rectification
+        # by an address the person left are not answered, as it may be someone else's by now.
         former = await store.former_owner(conn, req["email_hash"])
         if former is not None:
-            if await _folded(conn, req, former, actor):
+            if await _folded(conn, req, former[0], actor):
                 return
-            await store.set_subject(conn, request_id, former, "candidate")
+            await store.set_subject(conn, request_id, *former)
             await store.add_event(conn, request_id, None, SYSTEM, "found by a former address")
             req = await store.get_request(conn, request_id)
             assert req is not None
@@ -368,6 +368,12 @@ async def resend_missing(conn: asyncpg.Connection, req: asyncpg.Record, now: dat
 async def retry(conn: asyncpg.Connection, req: asyncpg.Record, actor: str) -> None:
     """An officer retries a failed request: the missing services get the command again."""
     request_id = str(req["id"])
+    export = await store.get_export(conn, request_id) if req["type"] == "access" else None
+    if export is not None and export["deleted_at"] is not None:
+        # Housekeeping deleted the partial export (in error too long): the slices the others
+        # sent went with it, so everyone is asked again rather than only the silent ones.
+        await store.reopen_export(conn, request_id)
+        await store.ask_everyone_again(conn, request_id)
     pending = [p["service"] for p in await store.pending_services(conn, request_id)]
     await store.set_status(conn, request_id, "in_progress", actor, "retried")
     await conn.execute(

@@ -366,6 +366,15 @@ async def mark_done(
     return row["pending"] - row["marked"]
 
 
+async def ask_everyone_again(conn: asyncpg.Connection, request_id: str) -> None:
+    """Every service's answer counts as missing again (their slices were deleted)."""
+    await conn.execute(
+        "UPDATE request_progress SET status = 'pending', done_at = NULL, counts = NULL"
+        " WHERE request_id = $1",
+        request_id,
+    )
+
+
 async def pending_services(conn: asyncpg.Connection, request_id: str) -> list[asyncpg.Record]:
     return await conn.fetch(
         "SELECT service, sent_at, attempts FROM request_progress"
@@ -403,14 +412,18 @@ async def remember_hashes(
 ) -> None:
     """A registration's hashes: what it leaves out stays as known (a returning candidate's
     registration is merged into the profile the same way)."""
-    await _index_hashes(conn, subject, email_hash, phone_hash, registration=True)
+    await _index_hashes(conn, subject, email_hash, phone_hash, "candidate", registration=True)
 
 
 async def correct_hashes(
-    conn: asyncpg.Connection, subject: str, email_hash: str, phone_hash: str | None
+    conn: asyncpg.Connection,
+    subject: str,
+    email_hash: str | None,
+    phone_hash: str | None,
+    kind: str,
 ) -> None:
-    """The owner's hashes after a correction, exactly (a phone taken out goes too)."""
-    await _index_hashes(conn, subject, email_hash, phone_hash, registration=False)
+    """The owner's hashes after a correction, exactly (a phone or email taken out goes too)."""
+    await _index_hashes(conn, subject, email_hash, phone_hash, kind, registration=False)
 
 
 async def _index_hashes(
@@ -418,6 +431,7 @@ async def _index_hashes(
     subject: str,
     email_hash: str | None,
     phone_hash: str | None,
+    kind: str,
     *,
     registration: bool,
 ) -> None:
@@ -444,14 +458,15 @@ async def _index_hashes(
     current = [h for h in (email_hash, phone_hash) if h]
     if old is not None:
         replaced = [
-            (kind, old[f"{kind}_hash"])
-            for kind in ("email", "phone")
-            if old[f"{kind}_hash"] and old[f"{kind}_hash"] not in current
+            (what, old[f"{what}_hash"])
+            for what in ("email", "phone")
+            if old[f"{what}_hash"] and old[f"{what}_hash"] not in current
         ]
         await conn.executemany(
-            "INSERT INTO subject_former_hashes(subject, kind, hash) VALUES ($1, $2, $3)"
+            "INSERT INTO subject_former_hashes(subject, kind, hash, subject_kind)"
+            " VALUES ($1, $2, $3, $4)"
             " ON CONFLICT (subject, hash) DO UPDATE SET replaced_at = now()",
-            [(subject, kind, h) for kind, h in replaced],
+            [(subject, what, h, kind) for what, h in replaced],
         )
     await conn.execute(
         "DELETE FROM subject_former_hashes WHERE subject = $1 AND hash = ANY($2::text[])",
@@ -473,13 +488,14 @@ async def former_hashes_of(conn: asyncpg.Connection, subject: str) -> list[tuple
     return [(r["kind"], r["hash"]) for r in rows]
 
 
-async def former_owner(conn: asyncpg.Connection, email_hash: str) -> str | None:
-    """The subject who last gave this email before correcting it (None: nobody did)."""
-    return await conn.fetchval(
-        "SELECT subject FROM subject_former_hashes WHERE hash = $1 AND kind = 'email'"
-        " ORDER BY replaced_at DESC LIMIT 1",
+async def former_owner(conn: asyncpg.Connection, email_hash: str) -> tuple[str, str] | None:
+    """(subject, kind) of whoever last gave this email before correcting it (None: nobody)."""
+    row = await conn.fetchrow(
+        "SELECT subject, subject_kind FROM subject_former_hashes WHERE hash = $1"
+        " AND kind = 'email' ORDER BY replaced_at DESC LIMIT 1",
         email_hash,
     )
+    return (row["subject"], row["subject_kind"]) if row else None
 
 
 async def forget_subject_index(conn: asyncpg.Connection, subject: str) -> None:
@@ -592,6 +608,28 @@ async def exports_to_delete(
             "SELECT * FROM exports WHERE subject = $1 AND deleted_at IS NULL", subject
         )
     return await conn.fetch("SELECT * FROM exports WHERE deleted_at IS NULL AND expires_at < now()")
+
+
+async def stopped_exports(conn: asyncpg.Connection, keep_hours: float) -> list[asyncpg.Record]:
+    """Exports of access requests that will not complete on their own: cancelled ones, and
+    those in error (a service never answered) for longer than `keep_hours`. Their partial
+    contents (the other services' slices) are personal data, and no expiry was ever set."""
+    return await conn.fetch(
+        "SELECT e.* FROM exports e JOIN requests r ON r.id = e.request_id"
+        " WHERE e.deleted_at IS NULL AND (r.status = 'cancelled' OR (r.status = 'error' AND"
+        "  (SELECT max(v.at) FROM request_events v WHERE v.request_id = r.id"
+        "   AND v.status = 'error') < now() - make_interval(secs => $1)))",
+        keep_hours * 3600,
+    )
+
+
+async def reopen_export(conn: asyncpg.Connection, request_id: str) -> None:
+    """A deleted partial export starts again, empty, under the same prefix."""
+    await conn.execute(
+        "UPDATE exports SET deleted_at = NULL, slices = '{}', object = NULL, ready_at = NULL,"
+        " expires_at = NULL WHERE request_id = $1",
+        request_id,
+    )
 
 
 async def exports_deleted_within(conn: asyncpg.Connection, hours: float) -> list[asyncpg.Record]:

@@ -1,0 +1,49 @@
+"""The owners' side of privacy's subject index: a person's email and phone as keyed hashes.
+
+privacy finds people by these (requests by email) and suppresses them (unsubscribe, forget-me),
+so whoever holds a person's record (candidates, crm) tells it when they change: on
+`subjects.identifiers` in the transaction of the change, or on the answer to a rectification.
+Blind-index hashes only, and sealed with the subject's key, so once the person is erased not
+even which hashes were theirs can be read off the bus.
+"""
+
+import asyncpg
+
+from . import outbox
+from .envelope import Envelope
+from .keys import KeyClient, KeyShredded, seal
+from .topics import SUBJECTS_IDENTIFIERS
+
+
+async def sealed_hashes(
+    keys: KeyClient, subject: str, email_hash: str | None, phone_hash: str | None
+) -> str | None:
+    """`{"email_hash", "phone_hash"}` sealed with the subject's key (a null hash: the person
+    has none now); None once the key is shredded (erased meanwhile: nothing to tell)."""
+    try:
+        key = await keys.get(subject)
+    except KeyShredded:
+        return None
+    return seal(key, {"email_hash": email_hash, "phone_hash": phone_hash}, subject)
+
+
+async def announce(
+    conn: asyncpg.Connection,
+    source: str,
+    keys: KeyClient,
+    subject: str,
+    email_hash: str | None,
+    phone_hash: str | None,
+) -> None:
+    """Record `identifiers.changed` with the person's hashes as they are now; call in the
+    transaction of the change, so privacy hears of it if and only if it committed."""
+    sealed = await sealed_hashes(keys, subject, email_hash, phone_hash)
+    if sealed is None:
+        return
+    await outbox.record(
+        conn,
+        SUBJECTS_IDENTIFIERS,
+        Envelope(
+            type="identifiers.changed", source=source, subject=subject, data={}, sealed=sealed
+        ),
+    )

@@ -1,0 +1,114 @@
+"""An access request a service never answers stops in `error` (or is cancelled by the officer)
+with a partial export: other services' slices, personal data. It does not stay forever: a
+cancelled request's export goes in the next housekeeping round, one in error once it has been
+in error for `export_keep_hours` — and an officer's retry after that asks every service again."""
+
+from tests.helpers import eventually, fetch
+from tests.privacy.support import (
+    officer,
+    registered_candidate,
+    unique_person,
+    wait_handed_off,
+    wait_status,
+)
+from tests.privacy.test_export_erasure_race import names
+from tests.privacy.test_service_down import age_request, housekeeping
+
+
+async def access_waiting_for_documents(client, candidate_id: str) -> tuple[str, str]:
+    """An access request every service but documents has answered; (id, export prefix)."""
+    resp = await client.post(
+        "/api/privacy/requests", json={"type": "access", "subject": {"candidate_id": candidate_id}}
+    )
+    assert resp.status_code == 201, resp.text
+    request_id = resp.json()["id"]
+
+    async def others_answered():
+        body = (await client.get(f"/api/privacy/requests/{request_id}")).json()
+        pending = [p["service"] for p in body["progress"] if p["status"] == "pending"]
+        return body if pending == ["documents"] else None
+
+    await eventually(others_answered, timeout=60)
+    return request_id, f"{request_id}/"
+
+
+async def export_row(platform, request_id: str) -> dict:
+    rows = await fetch(
+        platform,
+        "privacy",
+        "SELECT deleted_at, expires_at FROM exports WHERE request_id = $1::uuid",
+        request_id,
+    )
+    return dict(rows[0])
+
+
+async def test_partial_exports_of_stopped_access_requests_are_deleted(platform):
+    stalled_id, cancelled_id = [await registered_candidate(platform, unique_person()) for _ in "ab"]
+    for candidate_id in (stalled_id, cancelled_id):
+        await wait_handed_off(platform, candidate_id, files=1)
+    platform.kill("documents")
+    try:
+        async with officer(platform) as client:
+            stalled, stalled_prefix = await access_waiting_for_documents(client, stalled_id)
+            cancelled, cancelled_prefix = await access_waiting_for_documents(client, cancelled_id)
+            # The other services' slices are there: personal data in the export bucket.
+            assert names(platform, stalled_prefix) and names(platform, cancelled_prefix)
+
+            # Cancelled: nobody will complete it, so its partial export goes at once.
+            resp = await client.post(f"/api/privacy/requests/{cancelled}/cancel")
+            assert resp.status_code == 200, resp.text
+            await housekeeping(client, platform)
+            assert (await export_row(platform, cancelled))["deleted_at"] is not None
+            assert names(platform, cancelled_prefix) == []
+
+            # Documents never answers: after too many tries the request stops in error.
+            await age_request(
+                platform,
+                stalled,
+                "UPDATE request_progress SET sent_at = now() - interval '1 hour', attempts = 99"
+                " WHERE request_id = $1::uuid AND status = 'pending'",
+            )
+            await housekeeping(client, platform)
+            body = (await client.get(f"/api/privacy/requests/{stalled}")).json()
+            assert body["status"] == "error", body
+            # The officer has the export's keep period to retry: it stays meanwhile.
+            await housekeeping(client, platform)
+            assert (await export_row(platform, stalled))["deleted_at"] is None
+            assert names(platform, stalled_prefix)
+
+            # Nobody retried within the keep period (a week): the partial export goes.
+            await age_request(
+                platform,
+                stalled,
+                "UPDATE request_events SET at = at - interval '8 days'"
+                " WHERE request_id = $1::uuid AND status = 'error'",
+            )
+            counts = await housekeeping(client, platform)
+            assert counts["exports_deleted"] >= 1
+            assert (await export_row(platform, stalled))["deleted_at"] is not None
+            assert names(platform, stalled_prefix) == []
+    finally:
+        platform.spawn("documents")
+        platform.wait_healthy("documents")
+
+    async with officer(platform) as client:
+        # A retry after the export went asks every service again, not only documents: an
+        # export holding documents' slice alone would be an incomplete answer.
+        resp = await client.post(f"/api/privacy/requests/{stalled}/retry")
+        assert resp.status_code == 200, resp.text
+        body = await wait_status(client, stalled, "complete", timeout=120)
+        assert {p["service"] for p in body["progress"]} >= {"candidates", "crm", "documents"}
+        export = await export_row(platform, stalled)
+        assert export["deleted_at"] is None and export["expires_at"] is not None
+        archive = names(platform, stalled_prefix)
+        assert archive == [f"{stalled_prefix}export.zip"], archive
+        resp = await client.get(f"/api/privacy/requests/{stalled}/export")
+        assert resp.status_code == 200, resp.text
+        assert set(resp.json()["slices"]) >= {"candidates", "crm", "documents", "intake"}
+
+    # Documents, back, answers the cancelled request late: its export stays deleted.
+    async def emptied() -> bool:
+        return names(platform, cancelled_prefix) == []
+
+    await eventually(emptied, timeout=30)
+    assert (await export_row(platform, cancelled))["deleted_at"] is not None
