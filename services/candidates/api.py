@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from services.common import outbox
+from services.common import identifiers, outbox
 from services.common.audit import record_read
 from services.common.auth import Actor, require_service, role
 from services.common.batching import MAX_ITEMS
@@ -238,6 +238,8 @@ async def change_candidate(
     if not changes:
         return invalid([{"field": "request", "message": "name at least one field"}])
     cid = str(candidate_id)
+    if IDENTIFIERS & changes.keys():
+        await identifiers.key_at_hand(service.keys, cid)
     async with conn.transaction():
         row = await existing(conn, cid, lock=True)
         try:

@@ -8,11 +8,26 @@ even which hashes were theirs can be read off the bus.
 """
 
 import asyncpg
+import httpx
+from fastapi import HTTPException
 
 from . import outbox
 from .envelope import Envelope
 from .keys import KeyClient, KeyShredded, seal
 from .topics import SUBJECTS_IDENTIFIERS
+
+
+async def key_at_hand(keys: KeyClient, subject: str) -> None:
+    """Before a route's transaction that will announce: the key that seals the hashes, fetched
+    (and cached) now, so that a key service that cannot answer is a 503 and nothing changes."""
+    try:
+        await keys.get(subject)
+    except httpx.HTTPError as exc:
+        raise HTTPException(
+            status_code=503, detail="the key service is not reachable; try again shortly"
+        ) from exc
+    except KeyShredded:
+        pass  # unknown or erased: the route finds no such person itself
 
 
 async def sealed_hashes(

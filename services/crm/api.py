@@ -337,16 +337,7 @@ async def update_contact(
     await _not_erased(conn, changes.get("referee_for"))
     corrects_identifiers = bool(IDENTIFIERS & changes.keys())
     if corrects_identifiers:
-        # The key seals the new hashes for privacy: fetched before the transaction, so that a
-        # key service that cannot answer is a 503 and nothing changes.
-        try:
-            await request.app.state.service.keys.get(str(contact_id))
-        except httpx.HTTPError as exc:
-            raise HTTPException(
-                status_code=503, detail="the key service is not reachable; try again shortly"
-            ) from exc
-        except keys.KeyShredded:
-            pass  # unknown or erased: the update finds no contact (404)
+        await identifiers.key_at_hand(request.app.state.service.keys, str(contact_id))
     async with conn.transaction():
         row = await store.update_contact(conn, contact_id, _hashes(request, changes))
         if row is None:

@@ -6,8 +6,9 @@ import json
 
 import httpx
 import pytest
+from fastapi import HTTPException
 
-from services.common import keys
+from services.common import identifiers, keys
 from services.common.batching import MAX_ITEMS
 from services.common.envelope import new_id
 from tests.helpers import fetch, subject_key
@@ -104,3 +105,18 @@ async def test_key_batches_refuse_bad_input_with_a_clear_4xx(platform):
             "/internal/keys", content=b"{not json", headers={"content-type": "application/json"}
         )
         assert resp.status_code == 422
+
+
+async def test_a_route_that_will_announce_identifiers_answers_503_without_the_key_service(
+    platform,
+):
+    async with httpx.AsyncClient() as http:
+        down = keys.KeyClient(http, "http://127.0.0.1:9")  # nothing listens on port 9
+        with pytest.raises(HTTPException) as refused:
+            await identifiers.key_at_hand(down, new_id())
+        assert refused.value.status_code == 503
+    gone = await erased(platform)
+    sent: list[list[str]] = []
+    http, client = key_client(platform, sent)
+    async with http:  # an erased person: the route itself answers (404/410), not this check
+        await identifiers.key_at_hand(client, gone)
