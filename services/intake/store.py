@@ -312,24 +312,31 @@ async def count_decision(
     outcome: str,
     criteria: list[str],
 ) -> None:
-    """One decision: '*' once, and each criterion that was not met (or needed review)."""
+    """One decision: '*' once, and each criterion that was not met (or needed review). Counted
+    in this connection's own shard, so concurrent registrations do not wait on one row."""
     await conn.execute(
         "INSERT INTO screening_counts AS c"
-        " (day, criteria_version, decided_by, outcome, criterion, n)"
-        " SELECT $1, $2, $3, $4, unnest($5::text[]), 1"
-        " ON CONFLICT (day, criteria_version, decided_by, outcome, criterion)"
+        " (day, criteria_version, decided_by, outcome, criterion, shard, n)"
+        " SELECT $1, $2, $3, $4, unnest($5::text[]), pg_backend_pid() % $6, 1"
+        " ON CONFLICT (day, criteria_version, decided_by, outcome, criterion, shard)"
         " DO UPDATE SET n = c.n + 1",
         day,
         criteria_version,
         decided_by,
         outcome,
         ["*", *dict.fromkeys(criteria)],
+        COUNT_SHARDS,
     )
+
+
+COUNT_SHARDS = 16
 
 
 async def counts_since(conn: asyncpg.Connection, since: date) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "SELECT * FROM screening_counts WHERE day >= $1"
+        "SELECT day, criteria_version, decided_by, outcome, criterion, sum(n)::int AS n"
+        " FROM screening_counts WHERE day >= $1"
+        " GROUP BY day, criteria_version, decided_by, outcome, criterion"
         " ORDER BY day, criteria_version, decided_by, outcome, criterion",
         since,
     )

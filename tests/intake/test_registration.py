@@ -1,5 +1,6 @@
 """Registering through intake on the real stack: accepted, rejected, reviewed, duplicate."""
 
+import asyncio
 import json
 from datetime import date
 from uuid import UUID
@@ -126,8 +127,8 @@ async def test_rejected_registration_leaves_no_trace(platform):
     counts = await fetch(
         platform,
         "intake",
-        "SELECT criterion, n FROM screening_counts WHERE day = $1 AND outcome = 'rejected'"
-        " AND decided_by = 'screening'",
+        "SELECT DISTINCT criterion FROM screening_counts WHERE day = $1"
+        " AND outcome = 'rejected' AND decided_by = 'screening'",
         date.today(),
     )
     assert {"*", "age", "function"} <= {c["criterion"] for c in counts}
@@ -293,3 +294,22 @@ async def test_operators_see_how_many_registrations_intake_holds_and_for_how_lon
 
     await eventually(held)
     assert "intake_oldest_registration_seconds" in (await http_get(platform, "/metrics")).text
+
+
+async def test_registrations_decided_at_the_same_moment_are_each_counted_once(platform):
+    recruiter = as_employee(platform, "recruiter")
+
+    async def screened_today() -> int:
+        stats = (await http_get(platform, "/api/intake/stats", recruiter)).json()["items"]
+        return sum(
+            s["n"]
+            for s in stats
+            if s["day"] == date.today().isoformat()
+            and (s["decided_by"], s["outcome"], s["criterion"]) == ("screening", "accepted", "*")
+        )
+
+    before = await screened_today()
+    sent = await asyncio.gather(*(post(platform, unique()) for _ in range(12)))
+    assert [r.status_code for r in sent] == [202] * 12
+    after = await screened_today()
+    assert after - before == 12  # counted in several rows (one per connection), added up here
