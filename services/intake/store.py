@@ -313,11 +313,11 @@ async def count_decision(
     criteria: list[str],
 ) -> None:
     """One decision: '*' once, and each criterion that was not met (or needed review). Counted
-    in this connection's own shard, so concurrent registrations do not wait on one row."""
+    in this connection's own rows, so concurrent registrations never wait on one row."""
     await conn.execute(
         "INSERT INTO screening_counts AS c"
         " (day, criteria_version, decided_by, outcome, criterion, shard, n)"
-        " SELECT $1, $2, $3, $4, unnest($5::text[]), pg_backend_pid() % $6, 1"
+        " SELECT $1, $2, $3, $4, unnest($5::text[]), pg_backend_pid(), 1"
         " ON CONFLICT (day, criteria_version, decided_by, outcome, criterion, shard)"
         " DO UPDATE SET n = c.n + 1",
         day,
@@ -325,11 +325,7 @@ async def count_decision(
         decided_by,
         outcome,
         ["*", *dict.fromkeys(criteria)],
-        COUNT_SHARDS,
     )
-
-
-COUNT_SHARDS = 16
 
 
 async def counts_since(conn: asyncpg.Connection, since: date) -> list[asyncpg.Record]:
