@@ -77,6 +77,26 @@ async def wait_status(client: httpx.AsyncClient, request_id: str, status: str, t
     return await eventually(probe, timeout=timeout)
 
 
+async def request_waiting_for(
+    client: httpx.AsyncClient, kind: str, candidate_id: str, service: str
+) -> str:
+    """A request of `kind` about the candidate that every service but `service` (stopped by the
+    test) has answered; its id."""
+    resp = await client.post(
+        "/api/privacy/requests", json={"type": kind, "subject": {"candidate_id": candidate_id}}
+    )
+    assert resp.status_code == 201, resp.text
+    request_id = resp.json()["id"]
+
+    async def others_answered():
+        body = (await client.get(f"/api/privacy/requests/{request_id}")).json()
+        pending = [p["service"] for p in body["progress"] if p["status"] == "pending"]
+        return body if pending == [service] else None
+
+    await eventually(others_answered, timeout=60)
+    return request_id
+
+
 async def alerts(platform, ref: str) -> list[dict[str, Any]]:
     """The alerts privacy queued on ops.alerts about one request or breach."""
     rows = await fetch(

@@ -5,8 +5,15 @@ service is back."""
 import asyncpg
 
 from devstack.services import database_url
-from tests.helpers import as_employee, eventually, fetch
-from tests.privacy.support import alerts, officer, registered_candidate, unique_person, wait_status
+from tests.helpers import as_employee, fetch
+from tests.privacy.support import (
+    alerts,
+    officer,
+    registered_candidate,
+    request_waiting_for,
+    unique_person,
+    wait_status,
+)
 
 
 async def age_request(platform, request_id: str, sql: str) -> None:
@@ -34,19 +41,7 @@ async def test_erasure_with_a_service_down_is_resent_retried_and_completes_after
     platform.kill("documents")
     try:
         async with officer(platform) as client:
-            resp = await client.post(
-                "/api/privacy/requests",
-                json={"type": "erasure", "subject": {"candidate_id": candidate_id}},
-            )
-            assert resp.status_code == 201, resp.text
-            request_id = resp.json()["id"]
-
-            async def others_answered():
-                body = (await client.get(f"/api/privacy/requests/{request_id}")).json()
-                pending = [p["service"] for p in body["progress"] if p["status"] == "pending"]
-                return body if pending == ["documents"] else None
-
-            await eventually(others_answered, timeout=60)
+            request_id = await request_waiting_for(client, "erasure", candidate_id, "documents")
 
             # The same person asks again (by email this time): linked, not duplicated.
             again = await client.post(

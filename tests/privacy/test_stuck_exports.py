@@ -7,29 +7,13 @@ from tests.helpers import eventually, fetch
 from tests.privacy.support import (
     officer,
     registered_candidate,
+    request_waiting_for,
     unique_person,
     wait_handed_off,
     wait_status,
 )
 from tests.privacy.test_export_erasure_race import names
 from tests.privacy.test_service_down import age_request, housekeeping
-
-
-async def access_waiting_for_documents(client, candidate_id: str) -> tuple[str, str]:
-    """An access request every service but documents has answered; (id, export prefix)."""
-    resp = await client.post(
-        "/api/privacy/requests", json={"type": "access", "subject": {"candidate_id": candidate_id}}
-    )
-    assert resp.status_code == 201, resp.text
-    request_id = resp.json()["id"]
-
-    async def others_answered():
-        body = (await client.get(f"/api/privacy/requests/{request_id}")).json()
-        pending = [p["service"] for p in body["progress"] if p["status"] == "pending"]
-        return body if pending == ["documents"] else None
-
-    await eventually(others_answered, timeout=60)
-    return request_id, f"{request_id}/"
 
 
 async def export_row(platform, request_id: str) -> dict:
@@ -49,8 +33,9 @@ async def test_partial_exports_of_stopped_access_requests_are_deleted(platform):
     platform.kill("documents")
     try:
         async with officer(platform) as client:
-            stalled, stalled_prefix = await access_waiting_for_documents(client, stalled_id)
-            cancelled, cancelled_prefix = await access_waiting_for_documents(client, cancelled_id)
+            stalled = await request_waiting_for(client, "access", stalled_id, "documents")
+            cancelled = await request_waiting_for(client, "access", cancelled_id, "documents")
+            stalled_prefix, cancelled_prefix = f"{stalled}/", f"{cancelled}/"
             # The other services' slices are there: personal data in the export bucket.
             assert names(platform, stalled_prefix) and names(platform, cancelled_prefix)
 
