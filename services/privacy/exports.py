@@ -73,18 +73,19 @@ async def assemble(bucket: str, prefix: str, extra: dict[str, Any]) -> tuple[str
     return await asyncio.to_thread(_assemble, bucket, prefix, extra)
 
 
-def _delete_prefix(bucket: str, prefix: str) -> int:
+def _delete_prefix(bucket: str, prefix: str, keep: str | None) -> int:
     names = [
         o.object_name
         for o in service.s3.list_objects(bucket, prefix=prefix, recursive=True)
-        if o.object_name
+        if o.object_name and o.object_name != keep
     ]
     _remove(bucket, names)
     return len(names)
 
 
-async def delete_prefix(bucket: str, prefix: str) -> int:
-    return await asyncio.to_thread(_delete_prefix, bucket, prefix)
+async def delete_prefix(bucket: str, prefix: str, keep: str | None = None) -> int:
+    """Every object under the prefix, but `keep` (an export's finished archive)."""
+    return await asyncio.to_thread(_delete_prefix, bucket, prefix, keep)
 
 
 async def link(bucket: str, name: str) -> str:

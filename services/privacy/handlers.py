@@ -162,6 +162,13 @@ async def access_slice(event: Envelope, conn: asyncpg.Connection) -> None:
             await store.export_deleted(conn, request_id)
         log.info("late access slice: export deleted again", extra={"request_id": request_id})
         return
+    if export["ready_at"] is not None:
+        # A second answer from one service (to a re-sent command, or to the old command of a
+        # retried request): the archive is complete and the one copy. What the service copied
+        # beside it before answering goes; nothing is written.
+        await exports.delete_prefix(export["bucket"], export["prefix"], keep=export["object"])
+        log.info("repeated access slice: loose parts removed", extra={"request_id": request_id})
+        return
     content: Any = {"erased": True}
     key = None
     if event.sealed and event.subject:

@@ -3,6 +3,8 @@ with a partial export: other services' slices, personal data. It does not stay f
 cancelled request's export goes in the next housekeeping round, one in error once it has been
 in error for `export_keep_hours` — and an officer's retry after that asks every service again."""
 
+from services.common.envelope import Envelope, new_id
+from tests.crm.support import publish
 from tests.helpers import eventually, fetch
 from tests.privacy.support import (
     officer,
@@ -12,7 +14,7 @@ from tests.privacy.support import (
     wait_handed_off,
     wait_status,
 )
-from tests.privacy.test_export_erasure_race import names
+from tests.privacy.test_export_erasure_race import completed_access, names
 from tests.privacy.test_service_down import age_request, housekeeping
 
 
@@ -97,3 +99,41 @@ async def test_partial_exports_of_stopped_access_requests_are_deleted(platform):
 
     await eventually(emptied, timeout=30)
     assert (await export_row(platform, cancelled))["deleted_at"] is not None
+
+
+async def test_a_repeated_answer_leaves_only_the_finished_archive(platform):
+    """documents answers a re-sent access command again after the export was zipped: it copies
+    the person's files into the prefix again, and its slice comes a second time. The archive is
+    the one copy; nothing else may stay beside it."""
+    candidate_id = await registered_candidate(platform, unique_person())
+    await wait_handed_off(platform, candidate_id, files=1)
+    async with officer(platform) as client:
+        request_id, prefix = await completed_access(platform, client, candidate_id)
+    assert names(platform, prefix) == [f"{prefix}export.zip"]
+    [command] = await fetch(
+        platform,
+        "privacy",
+        "SELECT payload FROM outbox WHERE topic = 'privacy.access' AND key = $1",
+        candidate_id,
+    )
+    resent = Envelope.from_bytes(command["payload"]).model_copy(update={"id": new_id()})
+    await publish(platform, "privacy.access", resent)
+
+    async def answered_twice() -> bool:
+        rows = await fetch(
+            platform,
+            "documents",
+            "SELECT count(*) AS n FROM outbox WHERE topic = 'privacy.access.slices' AND key = $1",
+            candidate_id,
+        )
+        return rows[0]["n"] >= 2
+
+    await eventually(answered_twice, timeout=60)  # its files are copied by then
+
+    async def only_the_archive() -> bool:
+        return names(platform, prefix) == [f"{prefix}export.zip"]
+
+    await eventually(only_the_archive, timeout=30)
+    async with officer(platform) as client:
+        resp = await client.get(f"/api/privacy/requests/{request_id}/export")
+        assert resp.status_code == 200, resp.text
