@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, 
 from services.common.auth import Actor, require_service, role
 from services.common.batching import MAX_ITEMS
 from services.common.db import db_conn
-from services.common.keys import blind_index
+from services.common.keys import SUBJECT_MAX, blind_index
 
 from . import domain, exports, housekeeping, keystore, saga, scanjobs, store, subjects
 from .bootstrap import service, settings
@@ -26,7 +26,7 @@ officer = role("privacy_officer", "admin")
 
 RequestType = Literal["access", "rectification", "erasure", "unsubscribe"]
 HASH = r"^[0-9a-f]{64}$"
-SubjectId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+SubjectId = Annotated[str, StringConstraints(min_length=1, max_length=SUBJECT_MAX)]
 
 
 class SubjectRef(BaseModel):

@@ -7,6 +7,8 @@ import asyncpg
 
 from services.common.keys import decrypt, encrypt
 
+from .store import SUBJECT_LOCK
+
 
 def _master(master_key_b64: str) -> bytes:
     key = base64.b64decode(master_key_b64)
@@ -18,18 +20,30 @@ def _master(master_key_b64: str) -> bytes:
 async def get_or_create_many(
     conn: asyncpg.Connection, master_key_b64: str, subjects: list[str]
 ) -> dict[str, bytes]:
-    """The subjects' keys, made where new; an erased subject (its key is gone) is left out."""
+    """The subjects' keys, made where new; an erased subject (its key is gone) is left out.
+    Each subject's lock (the one erasure holds while it shreds) is taken first, in a
+    transaction of its own (a savepoint inside the caller's), so that a key is never made
+    again between an erasure's shredding and its commit."""
     master = _master(master_key_b64)
-    erased = await conn.fetch("SELECT subject FROM tombstones WHERE subject = ANY($1)", subjects)
-    fresh = [s for s in subjects if s not in {r["subject"] for r in erased}]
-    if fresh:
+    subjects = sorted(set(subjects))  # one lock order for every caller: no deadlock
+    async with conn.transaction():
         await conn.execute(
-            "INSERT INTO subject_keys(subject, wrapped)"
-            " SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT DO NOTHING",
-            fresh,
-            [encrypt(master, os.urandom(32), s) for s in fresh],
+            "SELECT pg_advisory_xact_lock($1, hashtext(s)) FROM unnest($2::text[]) AS s",
+            SUBJECT_LOCK,
+            subjects,
         )
-    return await get_many(conn, master_key_b64, fresh)
+        erased = await conn.fetch(
+            "SELECT subject FROM tombstones WHERE subject = ANY($1)", subjects
+        )
+        fresh = [s for s in subjects if s not in {r["subject"] for r in erased}]
+        if fresh:
+            await conn.execute(
+                "INSERT INTO subject_keys(subject, wrapped)"
+                " SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT DO NOTHING",
+                fresh,
+                [encrypt(master, os.urandom(32), s) for s in fresh],
+            )
+        return await get_many(conn, master_key_b64, fresh)
 
 
 async def get_many(

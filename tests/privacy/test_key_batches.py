@@ -4,13 +4,16 @@ with its own answer; an erased subject never gets a key back, not even a new one
 import asyncio
 import json
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import HTTPException
 
+from devstack.services import database_url
 from services.common import identifiers, keys
 from services.common.batching import MAX_ITEMS
 from services.common.envelope import new_id
+from services.privacy.store import SUBJECT_LOCK
 from tests.helpers import fetch, subject_key
 
 
@@ -120,3 +123,40 @@ async def test_a_route_that_will_announce_identifiers_answers_503_without_the_ke
     http, client = key_client(platform, sent)
     async with http:  # an erased person: the route itself answers (404/410), not this check
         await identifiers.key_at_hand(client, gone)
+
+
+async def test_a_key_asked_for_while_an_erasure_shreds_it_is_not_made_again(platform):
+    """The erasure holds the person's lock from shredding the key until it commits: a key
+    request meanwhile waits, then finds the tombstone, and no key comes back to life."""
+    subject = new_id()
+    assert await subject_key(platform, subject, create=True)
+    erasure = await asyncpg.connect(database_url(platform.endpoints.database_url, "privacy"))
+    try:
+        tx = erasure.transaction()
+        await tx.start()
+        await erasure.execute(
+            "SELECT pg_advisory_xact_lock($1, hashtext($2))", SUBJECT_LOCK, subject
+        )
+        await erasure.execute("DELETE FROM subject_keys WHERE subject = $1", subject)
+        await erasure.execute("INSERT INTO tombstones(subject) VALUES ($1)", subject)
+        asked = asyncio.create_task(subject_key(platform, subject, create=True))
+        await asyncio.sleep(1.0)
+        assert not asked.done()  # waiting for the erasure, not racing it
+        await tx.commit()
+        assert await asked is None
+    finally:
+        await erasure.close()
+    assert not await fetch(
+        platform, "privacy", "SELECT 1 FROM subject_keys WHERE subject = $1", subject
+    )
+
+
+async def test_a_subject_id_no_service_could_hold_fails_only_its_own_caller(platform):
+    sent: list[list[str]] = []
+    http, client = key_client(platform, sent)
+    async with http:
+        results = await asyncio.gather(
+            client.get_or_create("x" * 65), client.get_or_create(new_id()), return_exceptions=True
+        )
+    assert isinstance(results[0], keys.KeyShredded)
+    assert isinstance(results[1], bytes)
