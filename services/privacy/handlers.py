@@ -123,6 +123,9 @@ async def learn_corrected_hashes(conn: asyncpg.Connection, event: Envelope) -> N
     kind = KIND_OF_OWNER.get(event.source)
     if not (event.subject and event.sealed and kind):
         return
+    # In turn with an erasure of the person: one that committed first leaves nothing to learn.
+    if await store.lock_subject(conn, event.subject):
+        return
     key = await keystore.get(conn, settings.master_key, event.subject)
     if key is None:
         return
@@ -206,6 +209,9 @@ async def access_slice(event: Envelope, conn: asyncpg.Connection) -> None:
 async def registration_accepted(event: Envelope, conn: asyncpg.Connection) -> None:
     """Remember the subject's keyed hashes; an explicit new registration lifts a suppression."""
     if event.type != "registration.accepted" or not (event.subject and event.sealed):
+        return
+    # In turn with an erasure of the person: one that committed first leaves nothing to learn.
+    if await store.lock_subject(conn, event.subject):
         return
     key = await keystore.get(conn, settings.master_key, event.subject)
     if key is None:
