@@ -5,6 +5,7 @@ together in the next one. A quiet service pays no delay; a busy one pays one rou
 many items (the internal HTTP calls were a large share of the hand-off's CPU under load)."""
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Generic, TypeVar
 
@@ -24,32 +25,41 @@ class Batcher(Generic[K, V]):
 
     async def get(self, item: K) -> V | None:
         """The answer for `item` (None if not found); raises what the batch request raised."""
+        loop = asyncio.get_running_loop()
         future = self._waiting.get(item)
-        if future is None:
-            future = self._waiting[item] = asyncio.get_running_loop().create_future()
-            if self._sender is None or self._sender.done():  # done: its loop was stopped
-                self._sender = asyncio.create_task(self._send())
+        if future is None or future.get_loop() is not loop:  # another loop's: it is gone
+            future = self._waiting[item] = loop.create_future()
+        if self._sender is None or self._sender.done() or self._sender.get_loop() is not loop:
+            self._sender = asyncio.create_task(self._send())
         # Shielded: one caller giving up must not cancel the answer for the others.
         return await asyncio.shield(future)
 
     async def _send(self) -> None:
+        batch: dict[K, asyncio.Future[V | None]] = {}
         try:
             while self._waiting:
                 items = list(self._waiting)[: self._max_batch]
                 batch = {item: self._waiting.pop(item) for item in items}
                 try:
                     found = await self._fetch_many(items)
-                except asyncio.CancelledError:
-                    for future in batch.values():
-                        future.cancel()
-                    raise
+                    answers = {item: found.get(item) for item in items}
                 except Exception as exc:  # every caller sees the failure, as its own call would
                     for future in batch.values():
-                        if not future.done():
-                            future.set_exception(exc)
+                        _settle(future.set_exception, exc)
                     continue
                 for item, future in batch.items():
-                    if not future.done():
-                        future.set_result(found.get(item))
+                    _settle(future.set_result, answers[item])
+                batch = {}
+        except BaseException:  # cancelled (shutdown): nobody may be left waiting for ever
+            for future in (*batch.values(), *self._waiting.values()):
+                _settle(future.cancel)
+            self._waiting.clear()
+            raise
         finally:
             self._sender = None
+
+
+def _settle(action: Callable[..., object], *args: object) -> None:
+    """Answer a future unless it is answered already or its loop has been closed."""
+    with contextlib.suppress(asyncio.InvalidStateError, RuntimeError):
+        action(*args)
