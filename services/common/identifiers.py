@@ -21,7 +21,7 @@ async def key_at_hand(keys: KeyClient, subject: str) -> None:
     """Before a route's transaction that will announce: the key that seals the hashes, fetched
     (and cached) now, so that a key service that cannot answer is a 503 and nothing changes."""
     try:
-        await keys.get(subject)
+        await keys.get_or_create(subject)  # an imported record may have none yet
     except httpx.HTTPError as exc:
         raise HTTPException(
             status_code=503, detail="the key service is not reachable; try again shortly"
@@ -36,7 +36,7 @@ async def sealed_hashes(
     """`{"email_hash", "phone_hash"}` sealed with the subject's key (a null hash: the person
     has none now); None once the key is shredded (erased meanwhile: nothing to tell)."""
     try:
-        key = await keys.get(subject)
+        key = await keys.get_or_create(subject)  # the owner holds a live record of them
     except KeyShredded:
         return None
     return seal(key, {"email_hash": email_hash, "phone_hash": phone_hash}, subject)

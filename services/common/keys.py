@@ -53,6 +53,9 @@ def derive(key: bytes, purpose: str) -> bytes:
     return hashlib.sha256(purpose.encode() + b"\x00" + key).digest()
 
 
+SUBJECT_MAX = 64  # characters in a subject id (privacy refuses longer)
+
+
 class KeyClient:
     """Fetches subject keys from the privacy service; caches them briefly in memory. Handlers
     that want keys at the same moment share one request (batching.py)."""
@@ -62,6 +65,7 @@ class KeyClient:
         self._url = privacy_url.rstrip("/")
         self._ttl = ttl
         self._cache: dict[str, tuple[float, bytes]] = {}
+        self._forgotten: dict[str, float] = {}  # subject -> when `forget` was called
         self._batchers = {
             create: Batcher[str, bytes](partial(self._fetch_many, create=create))
             for create in (False, True)
@@ -69,17 +73,28 @@ class KeyClient:
 
     async def _fetch_many(self, subjects: list[str], create: bool) -> dict[str, bytes]:
         body = {"subjects": subjects, "create": create}
+        sent = time.monotonic()
         resp = await self._http.post(f"{self._url}/internal/keys", json=body)
         resp.raise_for_status()
-        found = {s: base64.b64decode(k) for s, k in resp.json()["keys"].items()}
+        try:
+            found = {s: base64.b64decode(k) for s, k in resp.json()["keys"].items()}
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            # Not privacy's answer (a proxy's page, say): as unavailable as no answer at all.
+            raise httpx.DecodingError("the key service gave no usable answer") from exc
         expires = time.monotonic() + self._ttl
-        self._cache.update((s, (expires, k)) for s, k in found.items())
+        # Not for a subject forgotten (erased) while the request was on its way: its answer
+        # may predate the shredding, and must not be served from the cache afterwards.
+        self._cache.update(
+            (s, (expires, k)) for s, k in found.items() if self._forgotten.get(s, 0.0) < sent
+        )
         return found
 
     async def _fetch(self, subject: str, create: bool) -> bytes:
         cached = self._cache.get(subject)
         if cached and cached[0] > time.monotonic():
             return cached[1]
+        if not 1 <= len(subject) <= SUBJECT_MAX:  # no such subject; and not its batch's failure
+            raise KeyShredded(subject)
         key = await self._batchers[create].get(subject)
         if key is None:
             raise KeyShredded(subject)
@@ -95,6 +110,10 @@ class KeyClient:
 
     def forget(self, subject: str) -> None:
         self._cache.pop(subject, None)
+        now = time.monotonic()
+        if len(self._forgotten) > 10_000:  # only requests still on their way need the mark
+            self._forgotten = {s: t for s, t in self._forgotten.items() if t > now - 120}
+        self._forgotten[subject] = now
 
 
 def normalise(kind: str, value: str) -> str:
