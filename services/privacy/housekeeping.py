@@ -31,13 +31,12 @@ async def run_once(pool: asyncpg.Pool) -> dict[str, int]:
         "mails": 0,
         "scans_forgotten": 0,
     }
-    async with pool.acquire() as lock_conn:
-        if not await lock_conn.fetchval("SELECT pg_try_advisory_lock($1)", _LOCK):
+    # Transaction-scoped, so no path can leave it held on a pooled connection (the pool does
+    # not reset sessions: db.py); the open transaction holds no snapshot between statements.
+    async with pool.acquire() as lock_conn, lock_conn.transaction():
+        if not await lock_conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", _LOCK):
             return counts
-        try:
-            await _round(pool, counts)
-        finally:
-            await lock_conn.execute("SELECT pg_advisory_unlock($1)", _LOCK)
+        await _round(pool, counts)
     return counts
 
 
@@ -92,9 +91,16 @@ async def _round(pool: asyncpg.Pool, counts: dict[str, int]) -> None:
         # a copy that ends in a dead letter sends none until it is replayed. Emptying the
         # prefixes of recently deleted exports each round leaves nothing there meanwhile.
         for export in await store.exports_deleted_within(conn, settings.export_sweep_hours):
-            if await exports.delete_prefix(export["bucket"], export["prefix"]):
-                counts["exports_swept"] += 1
-                log.info("deleted export swept", extra={"request_id": str(export["request_id"])})
+            request_id = str(export["request_id"])
+            async with conn.transaction():
+                # Read again under the row lock: an officer's retry may have reopened it
+                # since (saga.retry), and its new slices must stay.
+                now = await store.get_export(conn, request_id, lock=True)
+                if now is None or now["deleted_at"] is None:
+                    continue
+                if await exports.delete_prefix(export["bucket"], export["prefix"]):
+                    counts["exports_swept"] += 1
+                    log.info("deleted export swept", extra={"request_id": request_id})
         for request_id in await store.expired_unverified(conn):
             await store.set_status(conn, request_id, "cancelled", saga.SYSTEM, "never verified")
         await store.forget_old_attempts(conn)

@@ -572,8 +572,11 @@ async def insert_export(
     )
 
 
-async def get_export(conn: asyncpg.Connection, request_id: str) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM exports WHERE request_id = $1", request_id)
+async def get_export(
+    conn: asyncpg.Connection, request_id: str, *, lock: bool = False
+) -> asyncpg.Record | None:
+    sql = "SELECT * FROM exports WHERE request_id = $1"
+    return await conn.fetchrow(sql + (" FOR UPDATE" if lock else ""), request_id)
 
 
 async def add_slice(
