@@ -214,6 +214,16 @@ async def start_erasure(conn: asyncpg.Connection, req: asyncpg.Record, actor: st
         # data held" while their data stays. Erasure only: access (disclosure) and rectification
         # by an address the person left are not answered, as it may be someone else's by now.
         former = await store.former_owner(conn, req["email_hash"])
+        if former is not None and req["channel"] != "officer":
+            # Asked through the public page, the code in the mail proves only who reads that
+            # mailbox now. Addresses are reused (role mailboxes above all) and an erasure cannot
+            # be undone: the officer, who can check who is asking, decides. The address itself
+            # is suppressed below all the same.
+            await alert(conn, "request.former_address", request_id, {"request_id": request_id})
+            await store.add_event(
+                conn, request_id, None, SYSTEM, "a former address: for the officer to decide"
+            )
+            former = None
         if former is not None:
             if await _folded(conn, req, former[0], actor):
                 return

@@ -5,7 +5,9 @@ address they used before still finds them, and access by that former address doe
 import httpx
 
 from tests.helpers import as_employee, eventually, fetch
+from tests.privacy.self_service_support import ask_and_verify, wait_public_status
 from tests.privacy.support import (
+    alerts,
     officer,
     registered_candidate,
     unique_person,
@@ -137,3 +139,25 @@ async def test_erasure_by_the_former_address_still_finds_the_person(platform):
     assert not await fetch(
         platform, "privacy", "SELECT 1 FROM subject_index WHERE subject = $1", candidate_id
     )
+
+
+async def test_a_public_erasure_by_a_former_address_erases_nobody_and_alerts_the_officer(
+    platform,
+):
+    """Whoever reads a mailbox now is not always who used it before (role mailboxes are
+    reused): an erasure asked through the public page by an address a person left erases
+    nothing by itself. The address is suppressed, and the officer is alerted to decide."""
+    person = unique_person()
+    candidate_id = await registered_candidate(platform, person)
+    await rectified_by_officer(platform, candidate_id, {"email": new_identifiers()["email"]})
+
+    verified = await ask_and_verify(platform, {"type": "erasure", "email": person["email"]})
+    await wait_public_status(platform, verified["id"], "complete")
+    assert await fetch(
+        platform, "candidates", "SELECT 1 FROM candidates WHERE id = $1", candidate_id
+    )
+    assert [
+        a for a in await alerts(platform, verified["id"]) if a["type"] == "request.former_address"
+    ]
+    async with officer(platform) as client:
+        assert await suppressed(client, email=person["email"])
