@@ -116,6 +116,17 @@ async def identifiers_changed(event: Envelope, conn: asyncpg.Connection) -> None
 KIND_OF_OWNER = {owner: kind for kind, owner in domain.OWNER.items()}
 
 
+async def _opened_unless_erased(
+    conn: asyncpg.Connection, subject: str, sealed: str
+) -> dict[str, Any] | None:
+    """What an owner sealed about the person, read in turn with their erasure (the person's
+    lock): None once an erasure committed, so nothing is learnt about them again."""
+    if await store.lock_subject(conn, subject):
+        return None
+    key = await keystore.get(conn, settings.master_key, subject)
+    return keys.open_sealed(key, sealed, subject) if key is not None else None
+
+
 async def learn_corrected_hashes(conn: asyncpg.Connection, event: Envelope) -> None:
     """The owner's keyed hashes of the person after a correction (sealed with their key:
     nothing to learn once they are erased). Requests by the new address must find them and
@@ -123,13 +134,9 @@ async def learn_corrected_hashes(conn: asyncpg.Connection, event: Envelope) -> N
     kind = KIND_OF_OWNER.get(event.source)
     if not (event.subject and event.sealed and kind):
         return
-    # In turn with an erasure of the person: one that committed first leaves nothing to learn.
-    if await store.lock_subject(conn, event.subject):
+    fields = await _opened_unless_erased(conn, event.subject, event.sealed)
+    if fields is None:
         return
-    key = await keystore.get(conn, settings.master_key, event.subject)
-    if key is None:
-        return
-    fields = keys.open_sealed(key, event.sealed, event.subject)
     # Both are always given, null when the person has none (a contact may have no email):
     # without them this is not a full picture, and the index is left as it is.
     if "email_hash" not in fields or "phone_hash" not in fields:
@@ -210,13 +217,9 @@ async def registration_accepted(event: Envelope, conn: asyncpg.Connection) -> No
     """Remember the subject's keyed hashes; an explicit new registration lifts a suppression."""
     if event.type != "registration.accepted" or not (event.subject and event.sealed):
         return
-    # In turn with an erasure of the person: one that committed first leaves nothing to learn.
-    if await store.lock_subject(conn, event.subject):
+    fields = await _opened_unless_erased(conn, event.subject, event.sealed)
+    if fields is None:
         return
-    key = await keystore.get(conn, settings.master_key, event.subject)
-    if key is None:
-        return
-    fields = keys.open_sealed(key, event.sealed, event.subject)
     email_hash = fields.get("email_hash") or _hash("email", fields.get("email"))
     phone_hash = fields.get("phone_hash") or _hash("phone", fields.get("phone"))
     await store.remember_hashes(conn, event.subject, email_hash, phone_hash)
