@@ -35,7 +35,7 @@ from services.common.topics import CANDIDATES_PROFILES, CANDIDATES_RETENTION
 
 from . import domain, retention, store
 from .bootstrap import service, settings
-from .handlers import IDENTIFIERS, announce_identifiers
+from .handlers import announce_identifiers
 
 router = APIRouter()
 internal = APIRouter(prefix="/internal", dependencies=[Depends(require_service)])
@@ -238,7 +238,8 @@ async def change_candidate(
     if not changes:
         return invalid([{"field": "request", "message": "name at least one field"}])
     cid = str(candidate_id)
-    if IDENTIFIERS & changes.keys():
+    corrects_identifiers = bool(identifiers.FIELDS & changes.keys())
+    if corrects_identifiers:
         await identifiers.key_at_hand(service.keys, cid)
     async with conn.transaction():
         row = await existing(conn, cid, lock=True)
@@ -249,7 +250,7 @@ async def change_candidate(
         derived = domain.derive(profile, request.app.state.settings.blind_index_key, date.today())
         await store.replace_profile(conn, cid, profile, derived)
         await changed(conn, "profile.updated", cid, who, fields=sorted(changes))
-        if IDENTIFIERS & changes.keys():
+        if corrects_identifiers:
             await announce_identifiers(conn, cid)
         row = await existing(conn, cid)
     return profile_out(row)

@@ -65,20 +65,23 @@ def derived(profile: dict[str, Any]) -> domain.Derived:
     return domain.derive(profile, service.settings.blind_index_key, date.today())
 
 
-# The profile fields privacy finds a person by (as keyed hashes): a change must reach it.
-IDENTIFIERS = frozenset({"email", "phone"})
+async def _current_hashes(
+    conn: asyncpg.Connection, candidate_id: str
+) -> tuple[str, str | None] | None:
+    """The profile's email and phone keyed hashes as they are now; None without a profile (a
+    profile always has an email)."""
+    hashes = dict(await store.identifier_hashes(conn, candidate_id))
+    return (hashes["email"], hashes.get("phone")) if "email" in hashes else None
 
 
 async def sealed_identifiers(conn: asyncpg.Connection, candidate_id: str) -> str | None:
     """The candidate's email and phone as they are now, as keyed hashes sealed with the
     subject's key (never on the bus in plaintext; unreadable once the person is erased).
     None without a profile or a key (erased meanwhile)."""
-    hashes = dict(await store.identifier_hashes(conn, candidate_id))
-    if "email" not in hashes:
+    current = await _current_hashes(conn, candidate_id)
+    if current is None:
         return None
-    return await identifiers.sealed_hashes(
-        service.keys, candidate_id, hashes["email"], hashes.get("phone")
-    )
+    return await identifiers.sealed_hashes(service.keys, candidate_id, *current)
 
 
 @service.consumer(INTAKE_REGISTRATIONS)
@@ -154,11 +157,9 @@ async def announce_identifiers(conn: asyncpg.Connection, candidate_id: str) -> N
     """A recruiter changed the email or phone: privacy finds people by these, so it gets the
     new keyed hashes, in the transaction of the change. A correction asked through privacy
     carries them on its `rectification.done` instead; a registration on intake's hand-off."""
-    hashes = dict(await store.identifier_hashes(conn, candidate_id))
-    if "email" in hashes:  # a profile always has one; without it there is no profile
-        await identifiers.announce(
-            conn, "candidates", service.keys, candidate_id, hashes["email"], hashes.get("phone")
-        )
+    current = await _current_hashes(conn, candidate_id)
+    if current is not None:
+        await identifiers.announce(conn, "candidates", service.keys, candidate_id, *current)
 
 
 @service.consumer(PRIVACY_REQUESTS)
@@ -217,7 +218,7 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
     # A corrected email or phone: privacy learns the new hashes with the answer, in the same
     # transaction, so a request right after the correction finds them.
     corrected = None
-    if IDENTIFIERS & set(applied):
+    if identifiers.FIELDS & set(applied):
         corrected = await sealed_identifiers(conn, event.subject)
     await outbox.record(
         conn,

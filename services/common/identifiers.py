@@ -16,6 +16,10 @@ from .envelope import Envelope
 from .keys import KeyClient, KeyShredded, seal
 from .topics import SUBJECTS_IDENTIFIERS
 
+# The fields of a person's record privacy finds and suppresses them by (as keyed hashes): a
+# change to any of them must reach it.
+FIELDS = frozenset({"email", "phone"})
+
 
 async def key_at_hand(keys: KeyClient, subject: str) -> None:
     """Before a route's transaction that will announce: the key that seals the hashes, fetched

@@ -335,7 +335,7 @@ async def update_contact(
     if "name" in changes and changes["name"] is None:
         raise invalid("name", "may not be empty")
     await _not_erased(conn, changes.get("referee_for"))
-    corrects_identifiers = bool(IDENTIFIERS & changes.keys())
+    corrects_identifiers = bool(identifiers.FIELDS & changes.keys())
     if corrects_identifiers:
         await identifiers.key_at_hand(request.app.state.service.keys, str(contact_id))
     async with conn.transaction():
@@ -351,10 +351,6 @@ async def update_contact(
         if corrects_identifiers:
             await _announce_identifiers(request, conn, row)
     return _contact_out(row)
-
-
-# The contact details privacy finds and suppresses a person by (as keyed hashes).
-IDENTIFIERS = frozenset({"email", "phone"})
 
 
 async def _announce_identifiers(

@@ -203,7 +203,7 @@ async def rectify(event: Envelope, conn: asyncpg.Connection) -> None:
     # A corrected email or phone: privacy learns the new hashes with the answer, in the same
     # transaction, so a request right after the correction finds (and suppresses) them.
     corrected = None
-    if updated is not None and {"email", "phone"} & valid.keys() and settings.blind_index_key:
+    if updated is not None and identifiers.FIELDS & valid.keys() and settings.blind_index_key:
         corrected = await identifiers.sealed_hashes(
             service.keys, event.subject, updated["email_hash"], updated["phone_hash"]
         )
