@@ -909,10 +909,15 @@ async def retention_page(request: Request) -> Response:
     return render(request, "retention.html", listing=listing)
 
 
+async def breaches_listing(request: Request, outcome: proxy.Reply | None = None) -> Response:
+    """The register, with the outcome of what the officer just sent (when it was refused)."""
+    listing = await proxy.call(request, "privacy", "GET", "/api/privacy/breaches")
+    return render(request, "breaches.html", 200, listing=listing, outcome=outcome)
+
+
 @router.get("/breaches")
 async def breaches_page(request: Request) -> Response:
-    listing = await proxy.call(request, "privacy", "GET", "/api/privacy/breaches")
-    return render(request, "breaches.html", listing=listing)
+    return await breaches_listing(request)
 
 
 def breach_body(form: FormData) -> dict[str, Any]:
@@ -947,8 +952,7 @@ async def report_breach(request: Request) -> Response:
     reply = await proxy.call(request, "privacy", "POST", "/api/privacy/breaches", json_body=body)
     if reply.ok:
         return RedirectResponse("/breaches", status_code=303)
-    listing = await proxy.call(request, "privacy", "GET", "/api/privacy/breaches")
-    return render(request, "breaches.html", 200, listing=listing, outcome=reply)
+    return await breaches_listing(request, reply)
 
 
 # What the officer records as a breach is handled: the step and the moment it was taken.
@@ -982,8 +986,7 @@ async def follow_up_breach(request: Request, breach_id: str) -> Response:
         reply = proxy.Reply(422, {"errors": [{"field": "step", "message": "choose a step"}]})
     if reply.ok:
         return RedirectResponse("/breaches", status_code=303)
-    listing = await proxy.call(request, "privacy", "GET", "/api/privacy/breaches")
-    return render(request, "breaches.html", 200, listing=listing, outcome=reply)
+    return await breaches_listing(request, reply)
 
 
 # --- admin and privacy officer: audit; admin: operations, users ----------------------------
@@ -1035,9 +1038,22 @@ async def replay_dead_letter(request: Request) -> Response:
     return render(request, "operations.html", view=view, replayed=result)
 
 
+async def users_listing(
+    request: Request, conn: asyncpg.Connection, status: int = 200, error: str = ""
+) -> Response:
+    return render(
+        request,
+        "users.html",
+        status,
+        users=await store.list_users(conn),
+        roles=domain.ROLES,
+        error=error,
+    )
+
+
 @router.get("/users")
 async def users_page(request: Request, conn: asyncpg.Connection = Depends(db_conn)) -> Response:
-    return render(request, "users.html", users=await store.list_users(conn), roles=domain.ROLES)
+    return await users_listing(request, conn)
 
 
 @router.post("/users")
@@ -1045,7 +1061,6 @@ async def users_add(request: Request, conn: asyncpg.Connection = Depends(db_conn
     form = await posted(request)
     if form is None:
         return csrf_failed(request)
-    error = ""
     try:
         await security.create_user(
             conn,
@@ -1054,17 +1069,8 @@ async def users_add(request: Request, conn: asyncpg.Connection = Depends(db_conn
             text(form, "password", domain.MAX_PASSWORD),
         )
     except security.UserError as exc:
-        error = str(exc)
-    if not error:
-        return RedirectResponse("/users", status_code=303)
-    return render(
-        request,
-        "users.html",
-        422,
-        users=await store.list_users(conn),
-        roles=domain.ROLES,
-        error=error,
-    )
+        return await users_listing(request, conn, 422, str(exc))
+    return RedirectResponse("/users", status_code=303)
 
 
 @router.post("/users/{username}/password")
@@ -1082,9 +1088,7 @@ async def users_reset_password(
         )
     except security.UserError as exc:
         status = 404 if "no user" in str(exc) else 422
-        users = await store.list_users(conn)
-        problem = str(exc)
-        return render(request, "users.html", status, users=users, roles=domain.ROLES, error=problem)
+        return await users_listing(request, conn, status, str(exc))
     who = access.session(request)
     log.info("password reset by an admin", extra={"actor": who.user_id if who else None})
     return RedirectResponse("/users", status_code=303)
