@@ -21,6 +21,11 @@ def example(name: str) -> dict[str, Any]:
     return json.loads((EXAMPLES / f"{name}.json").read_text())
 
 
+def csrf_of(page: httpx.Response) -> str:
+    """The CSRF token a gateway page's form carries."""
+    return page.text.split('name="csrf_token" value="')[1].split('"')[0]
+
+
 def as_employee(platform: Platform, role: str, user: str = "test-user") -> dict[str, str]:
     """Headers the gateway sends on behalf of an authenticated employee."""
     return {

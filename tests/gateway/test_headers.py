@@ -2,7 +2,7 @@
 
 import httpx
 
-from tests.helpers import example
+from tests.helpers import csrf_of, example
 
 
 def assert_protected(resp: httpx.Response) -> None:
@@ -31,7 +31,7 @@ async def test_search_terms_are_posted_never_in_the_url(signed_in):
     assert page.status_code == 200
     assert '<form method="post" action="/candidates"' in page.text
     name = example("registration-accepted")["last_name"]
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    token = csrf_of(page)
     result = await recruiter.post("/candidates", data={"query": name, "csrf_token": token})
     assert result.status_code == 200
     assert name not in str(result.url)

@@ -13,7 +13,7 @@ from devstack.services import database_url
 from services.candidates import domain, store
 from services.common.envelope import new_id
 from tests.gateway.conftest import Employee, add_employee, registered_candidate, sign_in
-from tests.helpers import eventually
+from tests.helpers import csrf_of, eventually
 
 NOT_AVAILABLE = "niet beschikbaar"
 
@@ -95,7 +95,7 @@ async def test_admin_sees_a_dead_letter_and_replays_it_onto_its_topic(platform, 
     [letter] = await eventually(letters, timeout=90, interval=1.0)
     assert letter["origin"] == "ops.audit" and "Poison" in letter["error"]
     page = await admin.get("/operations", headers={"Accept": "text/html"})
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    token = csrf_of(page)
     replayed = await admin.post(
         "/operations/replay",
         data={"topic": letter["topic"], "offset": str(letter["offset"]), "csrf_token": token},
@@ -118,7 +118,7 @@ async def test_the_audit_page_finds_reads_by_employee_name(signed_in, employees)
     await recruiter.post("/api/candidates/search", json={"query": "secretaresse"})
     admin = await signed_in("admin")
     page = await admin.get("/audit", headers={"Accept": "text/html"})
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    token = csrf_of(page)
     name = employees["recruiter"].name
 
     async def found() -> bool:
@@ -151,7 +151,7 @@ async def test_a_search_beyond_the_counting_limit_shows_at_least_and_a_next_page
         found = (await recruiter.post("/api/candidates/search", json={"query": marker})).json()
         assert (found["total"], found["total_is_lower_bound"]) == (store.COUNT_LIMIT, True)
         page = await recruiter.get("/candidates")
-        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        token = csrf_of(page)
         result = await recruiter.post("/candidates", data={"query": marker, "csrf_token": token})
         assert result.status_code == 200
         assert f"<strong>{store.COUNT_LIMIT}+</strong>" in result.text
@@ -169,7 +169,7 @@ async def test_the_officer_records_each_step_of_a_breach_on_its_page(signed_in):
     officer = await signed_in("privacy_officer")
     summary = f"Laptop met cv's verloren {uuid.uuid4().hex[:8]}"
     page = await officer.get("/breaches", headers={"Accept": "text/html"})
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    token = csrf_of(page)
     reported = await officer.post(
         "/breaches",
         data={
@@ -209,7 +209,7 @@ async def test_an_admin_sets_a_new_password_and_the_employee_s_sessions_end(plat
     assert (await before.get("/api/candidates/share-sections")).status_code == 200
     admin = await signed_in("admin")
     page = await admin.get("/users", headers={"Accept": "text/html"})
-    token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    token = csrf_of(page)
     path = f"/users/{employee.name}/password"
 
     short = await admin.post(path, data={"password": "kort", "csrf_token": token})

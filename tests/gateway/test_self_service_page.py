@@ -5,7 +5,7 @@ import json
 
 import httpx
 
-from tests.helpers import eventually, fetch
+from tests.helpers import csrf_of, eventually, fetch
 from tests.privacy.self_service_support import client_ip, nth_mail, text_of
 from tests.privacy.support import code_in, registered_candidate, unique_person
 
@@ -17,10 +17,6 @@ def visitor(platform, lang: str = "nl") -> httpx.AsyncClient:
         cookies={"lang": lang},
         timeout=60,
     )
-
-
-def csrf_of(page: httpx.Response) -> str:
-    return page.text.split('name="csrf_token" value="')[1].split('"')[0]
 
 
 async def test_the_page_offers_corrections_in_dutch_and_english(platform):

@@ -6,7 +6,7 @@ import uuid
 import httpx
 
 from tests.gateway.conftest import add_employee, cli, sign_in
-from tests.helpers import fetch
+from tests.helpers import csrf_of, fetch
 
 
 async def test_sign_in_gives_an_httponly_samesite_session_cookie(platform, employees):
@@ -165,7 +165,7 @@ async def test_login_form_signs_in_with_its_token(platform, employees):
     who = employees["admin"]
     async with httpx.AsyncClient(base_url=platform.url("gateway")) as client:
         page = await client.get("/login")
-        token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        token = csrf_of(page)
         resp = await client.post(
             "/login", data={"username": who.name, "password": who.password, "csrf_token": token}
         )

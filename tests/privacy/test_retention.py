@@ -17,7 +17,7 @@ from services.common.envelope import Envelope
 from tests.crm import support as crm_support
 from tests.crm.support import publish, record_consent
 from tests.gateway.conftest import add_employee, sign_in
-from tests.helpers import as_employee, eventually, fetch
+from tests.helpers import as_employee, csrf_of, eventually, fetch
 from tests.privacy.support import (
     mails_to,
     officer,
@@ -109,10 +109,6 @@ async def current_version(platform) -> str:
         return (await public.get("/api/privacy/statements/current")).json()["version"]
 
 
-def csrf_of(html: str) -> str:
-    return html.split('name="csrf_token" value="')[1].split('"')[0]
-
-
 async def retention_requests(platform, candidate_id: str) -> list[dict]:
     async with officer(platform) as client:
         listing = (await client.get("/api/privacy/requests", params={"limit": 500})).json()
@@ -166,7 +162,7 @@ async def test_inactive_candidate_is_mailed_once_and_renewing_restarts_the_clock
             data={
                 "action": "renew",
                 "statement_version": version,
-                "csrf_token": csrf_of(page.text),
+                "csrf_token": csrf_of(page),
             },
         )
         assert done.status_code == 200, done.text
@@ -324,7 +320,7 @@ async def test_forget_me_from_the_link_and_bad_expired_or_reused_links(platform)
             data={
                 "action": "renew",
                 "statement_version": "2001-01",
-                "csrf_token": csrf_of(page.text),
+                "csrf_token": csrf_of(page),
             },
         )
         assert stale.status_code == 409 and 'id="renew-changed"' in stale.text

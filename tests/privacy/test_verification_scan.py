@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 from tests.gateway.conftest import add_employee, sign_in
-from tests.helpers import as_employee, eventually, fetch
+from tests.helpers import as_employee, csrf_of, eventually, fetch
 from tests.privacy.support import (
     officer,
     registered_candidate,
@@ -161,7 +161,7 @@ async def test_the_request_page_starts_a_scan_and_follows_it_to_the_result(platf
     try:
         page = await browser.get(f"/requests/{request_id}", headers={"Accept": "text/html"})
         assert page.status_code == 200 and 'id="scan-form"' in page.text
-        csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        csrf = csrf_of(page)
         started = await browser.post(
             f"/requests/{request_id}/scan",
             data={"csrf_token": csrf, "email": person["email"], "subject": candidate_id},
