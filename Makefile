@@ -15,18 +15,21 @@ install: $(STAMP)
 
 ## Start PostgreSQL, S3, Kafka, an SMTP sink and every service (Ctrl-C or `make stop` ends it).
 run: install
+	scripts/ensure-kafka-tools
 	$(PY) -m devstack run
 
 stop:
 	$(PY) -m devstack stop
 
-## The whole suite on the real stack (browser tests need Chromium: installed if missing).
+## The whole suite on the real stack (Chromium, Java and Maven are installed if missing).
 test: install
+	scripts/ensure-kafka-tools
 	scripts/ensure-chromium
 	scripts/pytest-strict $(PY) -m pytest -q -p no:cacheprovider
 
 ## Everything but the browser tests.
 test-fast: install
+	scripts/ensure-kafka-tools
 	scripts/pytest-strict $(PY) -m pytest -q -p no:cacheprovider -m "not browser"
 
 lint: install
@@ -39,6 +42,7 @@ format: install
 
 ## Load the local stack and write bench-report.json.
 bench: install
+	scripts/ensure-kafka-tools
 	$(PY) -m bench
 
 clean:

@@ -1,4 +1,4 @@
-"""Local infrastructure for runs and tests: PostgreSQL, S3, Kafka protocol broker, SMTP sink."""
+"""Local infrastructure for runs and tests: PostgreSQL, S3, Apache Kafka, SMTP sink."""
 
 from devstack.infra import Endpoints, LocalStack, Ports, StackError, free_ports
 

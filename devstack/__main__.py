@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from devstack.infra import LocalStack, Ports, free_ports
+from devstack.infra import LocalStack, Ports, StackError, free_ports
 from devstack.services import Platform
 
 
@@ -163,7 +163,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except StackError as exc:  # one clear line (what is missing, where the log is), no trace
+        print(f"devstack: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

