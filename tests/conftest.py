@@ -50,9 +50,7 @@ def platform(stack: LocalStack, tmp_path_factory: pytest.TempPathFactory) -> Ite
         extra_env={
             "CONSUMER_BACKOFF_SECONDS": "0.05",
             "OUTBOX_POLL_SECONDS": "0.2",
-            # Fast heartbeats and a quick watchdog, so alert tests need not wait a minute. Not
-            # faster: every heartbeat is an object in the local broker's store, and each fetch
-            # of ops.health lists all of them (README, "The local stack").
+            # Fast heartbeats and a quick watchdog, so alert tests need not wait a minute.
             "HEARTBEAT_SECONDS": "2",
             "WATCHDOG_SECONDS": "1",
             "WATCHDOG_SILENT_SECONDS": "8",

@@ -47,13 +47,13 @@ async def _read_topic(bootstrap: str, topic: str) -> list:
             return []
         consumer.assign([tp])
         await consumer.seek_to_beginning(tp)
+        end = (await consumer.end_offsets([tp]))[tp]
         records: list = []
         for _ in range(200):
-            batch = await consumer.getmany(tp, timeout_ms=300)
-            records.extend(batch.get(tp, []))
-            high = consumer.highwater(tp)
-            if high is not None and await consumer.position(tp) >= high:
+            if await consumer.position(tp) >= end:
                 break
+            batch = await consumer.getmany(tp, timeout_ms=300)
+            records.extend(r for r in batch.get(tp, []) if r.offset < end)
         return records
     finally:
         await consumer.stop()
@@ -108,7 +108,9 @@ async def _decide(
         source="ops",
         data={"dlq": dlq, "offset": offset, "action": action, "actor": actor, "reason": reason},
     )
-    await producer.send_and_wait(OPS_DEADLETTERS.name, decision.to_bytes(), key=dlq.encode())
+    # Keyed by letter: the topic is compacted down to each letter's latest decision.
+    key = f"{dlq}:{offset}".encode()
+    await producer.send_and_wait(OPS_DEADLETTERS.name, decision.to_bytes(), key=key)
 
 
 async def replay(bootstrap: str, dlq: str, offset: int | None, actor: str) -> int:

@@ -1,7 +1,8 @@
 """Transactional outbox: record an event in the same transaction as the state change; a relay
 publishes unsent rows with acks=all and marks them sent. A crash between commit and publish
 only delays the event; a crash between publish and marking sent repeats it, which the
-consumers' inbox absorbs."""
+consumers' inbox absorbs. The producer is idempotent (Service's broker), so the broker's own
+retries after a lost acknowledgement add no second copy either."""
 
 import asyncio
 import logging
@@ -11,7 +12,7 @@ from faststream.kafka import KafkaBroker
 
 from .envelope import Envelope
 from .metrics import OUTBOX_PUBLISHED
-from .topics import BY_NAME, Topic
+from .topics import Topic
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -30,8 +31,8 @@ async def record(conn: asyncpg.Connection, topic: Topic, event: Envelope) -> Non
     )
 
 
-async def publish_pending(pool: asyncpg.Pool, broker: KafkaBroker, producer: str) -> int:
-    """Publish one batch of unsent events as `producer` (the service); returns how many."""
+async def publish_pending(pool: asyncpg.Pool, broker: KafkaBroker) -> int:
+    """Publish one batch of unsent events; returns how many."""
     async with pool.acquire() as conn, conn.transaction():
         rows = await conn.fetch(
             "SELECT seq, topic, key, payload FROM outbox WHERE sent_at IS NULL"
@@ -46,7 +47,6 @@ async def publish_pending(pool: asyncpg.Pool, broker: KafkaBroker, producer: str
                 r["payload"],
                 r["topic"],
                 key=r["key"].encode() if r["key"] else None,
-                partition=_partition(r["topic"], producer),
                 no_confirm=True,
             )
             for r in rows
@@ -61,18 +61,11 @@ async def publish_pending(pool: asyncpg.Pool, broker: KafkaBroker, producer: str
     return len(rows)
 
 
-def _partition(topic: str, producer: str) -> int | None:
-    known = BY_NAME.get(topic)  # test topics are outside the catalogue
-    return known.partition_for(producer) if known else None
-
-
 async def backlog(pool: asyncpg.Pool) -> int:
     return await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
 
 
-async def run_relay(
-    pool: asyncpg.Pool, broker: KafkaBroker, producer: str, poll_seconds: float
-) -> None:
+async def run_relay(pool: asyncpg.Pool, broker: KafkaBroker, poll_seconds: float) -> None:
     """Publish forever: woken by NOTIFY after each commit, polling as a fallback."""
     wake = asyncio.Event()
     listener = await pool.acquire()
@@ -87,7 +80,7 @@ async def run_relay(
         while True:
             wake.clear()
             try:
-                while await publish_pending(pool, broker, producer) == BATCH:
+                while await publish_pending(pool, broker) == BATCH:
                     pass
                 rounds += 1
                 if rounds % 1000 == 0:  # sent rows are kept a day for inspection

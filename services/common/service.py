@@ -62,6 +62,9 @@ class Service:
         self.broker = KafkaBroker(
             self.settings.kafka_bootstrap_servers,
             acks="all",
+            # No duplicate from the producer's own retries, and per-partition order kept
+            # even with several batches in flight.
+            enable_idempotence=True,
             client_id=name,
             request_timeout_ms=15_000,
             logger=logging.getLogger("faststream"),  # through our JSON formatter
@@ -121,9 +124,9 @@ class Service:
 
     def _subscribe(self) -> None:
         """ONE Kafka consumer for all of this service's topics: every consumer polls the broker
-        (and the local broker polls its object store) even when idle, and every consumer in a
-        group costs a rebalance at start. Messages are handled concurrently across subjects
-        and in order within one (the message key; keyless ones in partition order)."""
+        even when idle, and every consumer in a group costs a rebalance at start. Messages are
+        handled concurrently across subjects and in order within one (the message key; keyless
+        ones in partition order)."""
         if not self.subscriptions or self._kafka_subscriber is not None:
             return
 
@@ -147,18 +150,19 @@ class Service:
         self._kafka_subscriber = self.broker.subscriber(
             *self.subscriptions,
             group_id=self.name,
-            auto_offset_reset="earliest",  # new groups start at the beginning (STACK.md)
+            # A new group starts at the beginning: a service deployed after events were
+            # published must still see them (the inbox drops what it has seen).
+            auto_offset_reset="earliest",
             ack_policy=AckPolicy.MANUAL,
             decoder=_the_message,
-            session_timeout_ms=6_000,
-            heartbeat_interval_ms=1_000,
-            # The local broker answers a fetch only at its deadline: keep that short.
+            # The broker answers a fetch as soon as there is data; this is only how long an
+            # idle fetch waits, so it sets the idle polling rate, not the latency.
             fetch_max_wait_ms=self.settings.fetch_max_wait_ms,
         )(on_message)
 
     async def consumer_lag(self) -> dict[str, int]:
-        """Messages behind the high-watermark, per consumed topic (from fetch responses, which
-        the local broker reports correctly, unlike end_offsets)."""
+        """Messages behind the high-watermark, per consumed topic (as the last fetch response
+        reported it: no extra request to the broker)."""
         lag = dict.fromkeys(self.subscriptions, 0)
         consumer = getattr(self._kafka_subscriber, "consumer", None)
         if consumer is None:
@@ -242,7 +246,7 @@ class Service:
         self._subscribe()
         await self.broker.start()
         relay = asyncio.create_task(
-            outbox.run_relay(self.pool, self.broker, self.name, self.settings.outbox_poll_seconds)
+            outbox.run_relay(self.pool, self.broker, self.settings.outbox_poll_seconds)
         )
         beat = asyncio.create_task(self.heartbeat())
         committer = asyncio.create_task(self.keep_committing())

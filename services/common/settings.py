@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -12,7 +12,9 @@ class Settings(BaseSettings):
     service_name: str = "unnamed"
     environment: str = "local"  # "local" relaxes cookie Secure flags; anything else is production
 
-    database_url: str = "postgresql://postgres@127.0.0.1:55432/postgres"
+    # Unset: this service's own database on the local stack (`make run`), so a command such
+    # as `python -m services.gateway users add` reaches the same data as the running service.
+    database_url: str = ""
     db_pool_max: int = 20
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     topic_replication: int = 1  # production: 3 (deploy/)
@@ -42,11 +44,16 @@ class Settings(BaseSettings):
     # Messages handled at once per service (each holds a pooled connection while it runs).
     consumer_concurrency: int = 8
     outbox_poll_seconds: float = 0.5
-    # Each commit is a write in the broker's storage; a crash redelivers at most a second's
-    # worth of messages, which the inbox absorbs.
+    # A crash redelivers at most a second's worth of messages, which the inbox absorbs.
     commit_interval_seconds: float = 1.0
-    fetch_max_wait_ms: int = 100
+    fetch_max_wait_ms: int = 500  # Kafka's default
     heartbeat_seconds: float = 10.0
+
+    @model_validator(mode="after")
+    def _own_database(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"postgresql://postgres@127.0.0.1:55432/talent_{self.service_name}"
+        return self
 
 
 @lru_cache

@@ -1,7 +1,10 @@
-"""The one topic catalogue: who produces, who consumes, how many partitions.
+"""The one topic catalogue: who produces, who consumes, partitions, retention and cleanup.
 
-Partition counts are final: the local broker cannot add partitions later, so choose them here.
-Every consumed topic has a dead-letter topic named `<topic>.dlq`.
+Kafka can add partitions later but that moves keys to other partitions (and so breaks the
+per-subject order of events): choose the counts here. Every consumed topic has a dead-letter
+topic named `<topic>.dlq`. The bus is a hand-off, not a store: every service keeps its state
+in its own database, so events need only live long enough for a stopped consumer to catch up
+and an operator to fix and replay; retention keeps sealed personal data from piling up.
 """
 
 import argparse
@@ -9,10 +12,16 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 
+from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
 DATA_SERVICES = ("intake", "candidates", "documents", "crm")  # hold personal data
+HOUR = 3_600_000  # ms
+DAY = 24 * HOUR
+EVENT_RETENTION = 14 * DAY  # a consumer down over a long weekend, and a week to fix it
+DEAD_LETTER_RETENTION = 90 * DAY  # an operator decides on every letter; give them time
 
 
 @dataclass(frozen=True)
@@ -24,22 +33,24 @@ class Topic:
     # False only where the kit builds every record and none can hold personal data: the
     # erasure scan need not read it (the bus privacy scan in the tests still does).
     personal: bool = True
+    retention_ms: int = EVENT_RETENTION
+    # Compacted topics keep the latest record per key (and drop nothing else by age).
+    compacted: bool = False
 
     @property
     def dlq(self) -> str:
         return f"{self.name}.dlq"
 
-    def partition_for(self, producer: str) -> int | None:
-        """On a topic several services write to, each writes its own partition (None: by key).
-
-        The local broker appends to a partition with a conditional write to its object store;
-        two producers appending to one partition at once make one of them retry about a second
-        later, which was the tail of forget-me (four services acknowledge each erasure at the
-        same moment, same subject, same partition). Readers of these topics need no order
-        between different services' messages; Kafka itself does not care either way."""
-        if len(self.producers) < 2 or producer not in self.producers:
-            return None
-        return self.producers.index(producer) % self.partitions
+    @property
+    def configs(self) -> dict[str, str]:
+        """The topic's settings on the broker, applied by ensure_topics."""
+        if self.compacted:
+            return {"cleanup.policy": "compact"}
+        configs = {"cleanup.policy": "delete", "retention.ms": str(self.retention_ms)}
+        if self.retention_ms < DAY:
+            # Retention deletes whole segments only: roll them often enough to matter.
+            configs["segment.ms"] = str(max(self.retention_ms // 4, HOUR // 4))
+        return configs
 
 
 INTAKE_REGISTRATIONS = Topic(
@@ -74,10 +85,12 @@ OPS_HEALTH = Topic(
     ("gateway",),
     partitions=1,
     personal=False,  # heartbeats: service name, version, lag, backlog (Service.heartbeat)
+    retention_ms=6 * HOUR,  # only the latest beats matter; the watchdog reads minutes back
 )
-# Operators' decisions on dead letters (replayed, discarded): the dead-letter topics are immutable.
-OPS_DEADLETTERS = Topic("ops.deadletters", ("ops",), (), partitions=1)
-OPS_ALERTS = Topic("ops.alerts", ("privacy", "gateway"), (), partitions=1)
+# Operators' decisions on dead letters (replayed, discarded): the dead-letter topics are
+# immutable. Keyed by letter, so compaction keeps each letter's latest decision.
+OPS_DEADLETTERS = Topic("ops.deadletters", ("ops",), (), partitions=1, compacted=True)
+OPS_ALERTS = Topic("ops.alerts", ("privacy", "gateway"), (), partitions=1, retention_ms=30 * DAY)
 
 CATALOGUE: tuple[Topic, ...] = (
     INTAKE_REGISTRATIONS,
@@ -102,30 +115,87 @@ CATALOGUE: tuple[Topic, ...] = (
 BY_NAME = {t.name: t for t in CATALOGUE}
 
 
-def all_topic_names(personal_only: bool = False) -> list[tuple[str, int]]:
-    """Every topic with its partition count, dead-letter topics included (one partition each);
-    with `personal_only`, those that can hold personal data."""
+def dead_letter_topic(topic: Topic) -> Topic:
+    return Topic(
+        topic.dlq,
+        producers=topic.consumers,
+        consumers=(),
+        partitions=1,
+        personal=topic.personal,
+        retention_ms=DEAD_LETTER_RETENTION,
+    )
+
+
+def all_topics(personal_only: bool = False) -> list[Topic]:
+    """Every topic, dead-letter topics included; with `personal_only`, those that can hold
+    personal data."""
     topics = [t for t in CATALOGUE if t.personal or not personal_only]
-    names = [(t.name, t.partitions) for t in topics]
-    names += [(t.dlq, 1) for t in topics if t.consumers]
-    return names
+    return topics + [dead_letter_topic(t) for t in topics if t.consumers]
+
+
+def all_topic_names(personal_only: bool = False) -> list[tuple[str, int]]:
+    """Every topic's name with its partition count (see all_topics)."""
+    return [(t.name, t.partitions) for t in all_topics(personal_only)]
+
+
+async def topic_configs(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, dict[str, str]]:
+    """The broker's current settings of these topics (every key, defaults included)."""
+    resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in names]
+    found: dict[str, dict[str, str]] = {}
+    for response in await admin.describe_configs(resources):
+        for _error, _message, _type, name, entries in response.resources:
+            found[name] = {entry[0]: entry[1] for entry in entries}
+    return found
+
+
+async def partitions_on_broker(
+    bootstrap: str, names: list[str] | None = None
+) -> list[TopicPartition]:
+    """Every partition of these topics that exists on the broker (default: every topic but
+    Kafka's internal ones), as the broker has them now."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = [t for t in await admin.list_topics() if not t.startswith("__")]
+        wanted = [t for t in existing if names is None or t in names]
+        if not wanted:
+            return []
+        return [
+            TopicPartition(topic["topic"], part["partition"])
+            for topic in await admin.describe_topics(wanted)
+            for part in topic["partitions"]
+        ]
+    finally:
+        await admin.close()
 
 
 async def ensure_topics(bootstrap: str, replication: int = 1) -> list[str]:
-    """Create every catalogue topic with its final partition count; returns those created."""
+    """Create every catalogue topic with its partitions and settings, and bring the settings
+    of existing ones in line with the catalogue; returns the names created."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [
-            NewTopic(name, num_partitions=parts, replication_factor=replication)
-            for name, parts in all_topic_names()
-            if name not in existing
-        ]
+        wanted = all_topics()
+        missing = [t for t in wanted if t.name not in existing]
         if missing:
             # Another instance may create them at the same moment.
             with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(missing)
+                await admin.create_topics(
+                    [
+                        NewTopic(t.name, t.partitions, replication, topic_configs=t.configs)
+                        for t in missing
+                    ]
+                )
+        present = [t for t in wanted if t.name in existing]
+        current = await topic_configs(admin, [t.name for t in present]) if present else {}
+        changed = [
+            ConfigResource(ConfigResourceType.TOPIC, t.name, configs=t.configs)
+            for t in present
+            if any(current.get(t.name, {}).get(k) != v for k, v in t.configs.items())
+        ]
+        if changed:
+            await admin.alter_configs(changed)
         return [t.name for t in missing]
     finally:
         await admin.close()

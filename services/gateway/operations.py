@@ -59,20 +59,15 @@ async def kafka_view(settings: GatewaySettings, wait: float = 3.0) -> dict[str, 
     letters: list[dict[str, Any]] = []
     try:
         consumer.assign(parts)
-        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        # Only the recent heartbeats matter: a few minutes of every instance.
+        consumer.seek(health_tp, max(0, ends[health_tp] - TAIL))
+        await consumer.seek_to_beginning(*parts[1:])
         deadline = asyncio.get_running_loop().time() + wait
-        skipped = False
         while asyncio.get_running_loop().time() < deadline:
+            if await _caught_up(consumer, ends):
+                break
             batch = await consumer.getmany(*parts, timeout_ms=300, max_records=1000)
-            high = consumer.highwater(health_tp)
-            if (
-                not skipped
-                and high is not None
-                and high - await consumer.position(health_tp) > TAIL
-            ):
-                consumer.seek(health_tp, high - TAIL)  # only the recent heartbeats matter
-                skipped = True
-                continue
             for tp, records in batch.items():
                 for rec in records:
                     if tp == health_tp:
@@ -82,14 +77,12 @@ async def kafka_view(settings: GatewaySettings, wait: float = 3.0) -> dict[str, 
                             beats[str(data["service"])] = data | {"time": beat.get("time")}
                     else:
                         letters.append(_letter(tp.topic, rec))
-            if await _caught_up(consumer, parts):
-                break
         lag = [
             {"group": name, "topic": topic, "lag": int(behind)}
             for name, beat in sorted(beats.items())
             for topic, behind in sorted((beat.get("consumer_lag") or {}).items())
         ]
-        counts = {d: consumer.highwater(TopicPartition(d, 0)) or 0 for d in dlqs}
+        counts = {d: ends[TopicPartition(d, 0)] for d in dlqs}
         dead = [{"topic": d, "messages": n} for d, n in counts.items()]
         return {
             "lag": lag,
@@ -104,10 +97,9 @@ async def kafka_view(settings: GatewaySettings, wait: float = 3.0) -> dict[str, 
         await consumer.stop()
 
 
-async def _caught_up(consumer: AIOKafkaConsumer, parts: list[TopicPartition]) -> bool:
-    for tp in parts:
-        high = consumer.highwater(tp)
-        if high is None or await consumer.position(tp) < high:
+async def _caught_up(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+    for tp, end in ends.items():
+        if await consumer.position(tp) < end:
             return False
     return True
 

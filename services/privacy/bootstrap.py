@@ -48,9 +48,6 @@ class PrivacySettings(Settings):
     scan_tick_seconds: float = 1.0
     scan_stale_seconds: float = 15.0
     scan_keep_hours: float = 24.0
-    # A broker that keeps its log in the object store (the local one does): that bucket holds
-    # the topics, which the scan reads (and decrypts) as topics rather than as raw objects.
-    broker_storage_bucket: str = ""
 
 
 settings = PrivacySettings()

@@ -18,11 +18,11 @@ from typing import Any
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 
 from services.common.envelope import Envelope
 from services.common.keys import blind_index, normalise, open_sealed
-from services.common.topics import DATA_SERVICES, all_topic_names
+from services.common.topics import DATA_SERVICES, all_topic_names, partitions_on_broker
 
 from . import keystore
 from .bootstrap import service, settings
@@ -165,8 +165,6 @@ def _buckets(
     s3 = service.s3
     seen: dict[str, int] = {}
     for bucket in s3.list_buckets():
-        if bucket.name == settings.broker_storage_bucket:
-            continue  # the topics' own storage: read through the broker, see _topics
         found: Counter[str] = Counter()
         versions = 0
         for obj in s3.list_objects(bucket.name, recursive=True, include_version=True):
@@ -210,32 +208,28 @@ async def _topics(
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         client_id="privacy-scan",
-        # The local broker answers a fetch only at its deadline, one batch per partition: a
-        # long deadline makes reading a topic from the start take minutes.
-        fetch_max_wait_ms=10,
     )
     await consumer.start()
     records: Counter[str] = Counter()
     found: Counter[tuple[str, str]] = Counter()
     key_cache: dict[str, bytes | None] = {}
     try:
-        available = await consumer.topics()
-        partitions = [
-            TopicPartition(name, p)
-            for name, _ in all_topic_names(personal_only=True)
-            if name in available
-            for p in sorted(consumer.partitions_for_topic(name) or ())
-        ]
+        personal = [name for name, _ in all_topic_names(personal_only=True)]
+        partitions = await partitions_on_broker(settings.kafka_bootstrap_servers, personal)
         if not partitions:
             return {}
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
-        # A first estimate for the progress only: the local broker's end_offsets can lag
-        # behind what it has stored, so a partition is done when the high-watermark of a
-        # fetch response (which it reports correctly) has been reached, never earlier.
+        # What was on the bus when the scan began; later records are read if they arrive in
+        # a batch, but not waited for.
         ends = await consumer.end_offsets(partitions)
-        todo = set(partitions)
-        progress |= {"partitions": len(partitions), "records_to_read": sum(ends.values())}
+        todo = {tp for tp in partitions if await consumer.position(tp) < ends[tp]}
+        progress |= {
+            "partitions": len(partitions),
+            "records_to_read": sum(ends.values()),
+            "partitions_left": len(todo),
+            "records_read": 0,
+        }
         deadline = time.monotonic() + TOPIC_SCAN_SECONDS
         while todo and time.monotonic() < deadline:
             batch = await consumer.getmany(*todo, timeout_ms=1000, max_records=2000)
@@ -246,8 +240,7 @@ async def _topics(
                     if what:
                         found[(tp.topic, what)] += 1
             for tp in list(todo):
-                high = consumer.highwater(tp)
-                if high is not None and await consumer.position(tp) >= high:
+                if await consumer.position(tp) >= ends[tp]:
                     todo.discard(tp)
             progress |= {"partitions_left": len(todo), "records_read": sum(records.values())}
             # Read partitions are no longer fetched: every fetch costs the broker per partition.

@@ -6,8 +6,9 @@ import json
 import re
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 
+from services.common.topics import partitions_on_broker
 from tests.helpers import example
 
 EMAIL = re.compile(rb"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z.]{2,}")
@@ -43,32 +44,25 @@ def readable_part(value: bytes) -> bytes:
 
 
 async def read_everything(bootstrap: str) -> list:
+    # Every topic on the broker, not only the catalogue's (Kafka's internal ones aside).
+    partitions = await partitions_on_broker(bootstrap)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in await consumer.topics()
-            for p in (consumer.partitions_for_topic(topic) or ())
-        ]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         records: list = []
-        # Read until every partition is at its high-watermark (heartbeats keep arriving, so
-        # "no new messages" never comes), with a deadline as a backstop.
+        # Read up to each partition's end as of now (heartbeats keep arriving, so "no new
+        # messages" never comes), with a deadline as a backstop.
+        ends = await consumer.end_offsets(partitions)
         deadline = asyncio.get_running_loop().time() + 120
         while asyncio.get_running_loop().time() < deadline:
-            batch = await consumer.getmany(timeout_ms=500, max_records=5000)
-            for recs in batch.values():
-                records.extend(recs)
-            behind = [
-                tp
-                for tp in partitions
-                if consumer.highwater(tp) is None
-                or await consumer.position(tp) < consumer.highwater(tp)
-            ]
+            behind = [tp for tp in partitions if await consumer.position(tp) < ends[tp]]
             if not behind:
                 break
+            batch = await consumer.getmany(*behind, timeout_ms=500, max_records=5000)
+            for recs in batch.values():
+                records.extend(recs)
         return records
     finally:
         await consumer.stop()
