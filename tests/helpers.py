@@ -13,7 +13,8 @@ import httpx
 
 from devstack.services import Platform, database_url
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples"
+# Copies of the published examples (DESIGN.md, the front door): a clone stands alone.
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 T = TypeVar("T")
 
 
