@@ -26,9 +26,11 @@ from devstack.infra import LocalStack, free_ports
 from devstack.services import Platform, database_url, free_service_ports
 from tests.documents.files import pdf
 
-MEASUREMENTS = ("ceiling", "intake_pipeline", "search", "forget_me", "access_export")
-FLOWS = MEASUREMENTS[2:]  # these need the generated candidates
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "registration-accepted.json"
+MEASUREMENTS = ("ceiling", "intake_pipeline", "search", "forget_me", "access_export", "soak")
+FLOWS = ("search", "forget_me", "access_export")  # these need the generated candidates
+PIPELINE_GOAL = 0.35  # of the bare multipart + S3 + insert ceiling, measured in the same run
+CPU_GOAL_MS = 35.0  # the whole stack's CPU per registration
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "registration-accepted.json"
 
 
 def fake_cv(size: int = 100 * 1024) -> bytes:
@@ -238,6 +240,11 @@ async def bench_intake(plat: Platform, roots: Roots, n: int, concurrency: int) -
             await conn.close()
         end_to_end = [done[r] - submitted[r] for r in done]
         wall = (max(done.values()) - t0) if done else 0
+        cpu_ms = {
+            name: round(1000 * (cpu_after[name] - cpu_before.get(name, 0.0)) / max(1, len(done)), 1)
+            for name in sorted(cpu_after, key=lambda k: cpu_before.get(k, 0.0) - cpu_after[k])
+        }
+        total = round(sum(cpu_ms.values()), 1)
         return {
             "accepted_202": summary(accepted_lat, time.perf_counter() - t0, errors),
             "end_to_end": summary(end_to_end, wall)
@@ -246,12 +253,8 @@ async def bench_intake(plat: Platform, roots: Roots, n: int, concurrency: int) -
                 "not_completed": len(submitted) - len(done),
                 "cvs_stored_by_documents": stored,
             },
-            "cpu_ms_per_registration": {
-                name: round(
-                    1000 * (cpu_after[name] - cpu_before.get(name, 0.0)) / max(1, len(done)), 1
-                )
-                for name in sorted(cpu_after, key=lambda k: cpu_before.get(k, 0.0) - cpu_after[k])
-            },
+            "cpu_ms_per_registration": cpu_ms | {"total": total},
+            f"goal_cpu_under_{CPU_GOAL_MS:.0f}ms": total <= CPU_GOAL_MS,
         }
 
 
@@ -279,9 +282,20 @@ async def run_all(
     pipeline = report.get("intake_pipeline", {}).get("end_to_end", {}).get("rate_per_s")
     if ceiling and pipeline:
         report["intake_pipeline"]["fraction_of_ceiling"] = round(pipeline / ceiling, 2)
-        report["intake_pipeline"]["goal_half_of_ceiling_met"] = pipeline >= ceiling / 2
+        report["intake_pipeline"][f"goal_{PIPELINE_GOAL:.0%}_of_ceiling_met"] = (
+            pipeline >= ceiling * PIPELINE_GOAL
+        )
     if any(flows.wanted(args, m) for m in FLOWS):
         await flows.run(plat, args, report, measure, say)
+    if flows.wanted(args, "soak"):
+        from bench import soak
+
+        def broker_cpu() -> float:
+            return cpu_seconds(lambda: {"kafka": roots()["kafka"]}).get("kafka", 0.0)
+
+        say(f"soak: {args.soak_messages} heartbeats onto ops.health")
+        bootstrap = plat.endpoints.kafka_bootstrap
+        await measure("soak", report, soak.measure(bootstrap, broker_cpu, args.soak_messages))
 
 
 def main() -> int:
@@ -292,6 +306,9 @@ def main() -> int:
         "--candidates", type=int, default=100_000, help="store size for search/erasure"
     )
     parser.add_argument("--erasures", type=int, default=100, help="forget-me requests to time")
+    parser.add_argument(
+        "--soak-messages", type=int, default=200_000, help="heartbeats added for the soak"
+    )
     parser.add_argument(
         "--only",
         type=lambda s: [m for m in s.split(",") if m],

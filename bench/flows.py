@@ -100,7 +100,9 @@ async def run(
         victims = ids[: min(args.erasures, len(ids))]
         filed: list[str] = []
         await measure("forget_me", report, timed_requests(plat, "erasure", victims, 10, 30, filed))
-        report["forget_me"]["goal_p99_under_1s"] = (report["forget_me"].get("p99_ms") or 1e9) < 1000
+        p99 = report["forget_me"].get("p99_ms") or 1e9
+        report["forget_me"]["goal_p99_under_1s"] = p99 < 1000
+        report["forget_me"]["goal_p99_under_250ms"] = p99 < 250
         await measure("forget_me_hops", report, hops.breakdown(plat, filed))
     if wanted(args, "access_export"):
         readers = ids[-20:]
