@@ -12,6 +12,7 @@ class GatewaySettings(Settings):
     session_max_hours: int = 10
     upstream_timeout_seconds: float = 30.0
     max_upload_bytes: int = 40 * 1024 * 1024  # a registration with CV and photo fits easily
+    max_body_bytes: int = 1024 * 1024  # every other request: forms and JSON are small
     gateway_admin_password: str = ""  # first admin's password for `ensure-admin`, if given
     # The watchdog over the services' heartbeats (services/gateway/watchdog.py).
     watchdog_seconds: float = 10.0

@@ -115,6 +115,11 @@ def allows(rule: Rule, role: str | None) -> bool:
     return rule.public or (role is not None and role in rule.roles)
 
 
+# Where files are sent (up to max_upload_bytes); every other body gets max_body_bytes. An
+# entry ending in "/" is a prefix.
+UPLOAD_PATHS: Final = ("/register", "/api/intake/registrations", "/api/documents/candidates/")
+
+
 def forward_target(path: str) -> str | None:
     """The service behind /api/<service>/..., or None."""
     parts = path.split("/", 3)

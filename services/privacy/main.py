@@ -1,5 +1,7 @@
 """`uvicorn services.privacy.main:app`"""
 
+from services.common.errors import BodyLimit
+
 from . import api, exports, handlers, housekeeping, registers, scanjobs, selfservice  # noqa: F401
 from .bootstrap import service
 
@@ -14,6 +16,9 @@ service.background(housekeeping.loop)  # deadlines, re-sends, expired exports
 service.background(scanjobs.loop)  # verification scan jobs: alive, stale, stopped with us
 
 
+MAX_BODY = 1_000_000  # bytes; requests, registers and statements are small
+
 app = service.create_app(
     [api.router, api.internal, selfservice.router, registers.router, registers.public]
 )
+app.add_middleware(BodyLimit, max_bytes=MAX_BODY, message="the request body is too large")
