@@ -110,9 +110,9 @@ async def forward(request: Request, name: str, settings: GatewaySettings) -> Res
     except httpx.HTTPError as exc:
         return _unavailable(name, exc)
     if who is not None and resp.status_code < 300:
-        audited, subject = domain.audited_read(request.method, request.url.path)
-        if audited:
-            await record_read(who, request.url.path, subject)
+        action, subject = domain.audited_read(request.method, request.url.path)
+        if action:
+            await record_read(who, request.url.path, subject, action)
     out = {h: resp.headers[h] for h in RESPONSE_HEADERS if h in resp.headers}
     return StreamingResponse(
         resp.aiter_raw(),
@@ -188,7 +188,7 @@ async def call(
     except ValueError:
         body = None
     if who is not None and resp.is_success:
-        audited, subject = domain.audited_read(method, path)
-        if audited:
-            await record_read(who, path, subject)
+        action, subject = domain.audited_read(method, path)
+        if action:
+            await record_read(who, path, subject, action)
     return Reply(resp.status_code, body)
