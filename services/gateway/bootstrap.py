@@ -4,7 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from services.common.service import Service
-from services.common.settings import Settings
+from services.common.settings import Settings, secret_problem
 
 from .domain import Throttle
 
@@ -17,6 +17,8 @@ class GatewaySettings(Settings):
     max_upload_bytes: int = 40 * 1024 * 1024  # a registration with CV and photo fits easily
     max_body_bytes: int = 1024 * 1024  # every other request: forms and JSON are small
     gateway_admin_password: str = ""  # first admin's password for `ensure-admin`, if given
+    # In production /metrics answers only a bearer of this token (Prometheus); unset: nobody.
+    metrics_token: str = ""
     # Failed sign-ins (services/gateway/domain.py, Throttle): five free per name and address,
     # then a wait from 30 s doubling to 15 min; 100 per address and 1000 in all per hour.
     sign_in_window_seconds: float = 3600
@@ -30,6 +32,12 @@ class GatewaySettings(Settings):
     watchdog_silent_seconds: float = 60.0  # six missed heartbeats
     watchdog_backlog_limit: int = 500
     watchdog_lag_limit: int = 1000
+
+    def secret_problems(self) -> list[str | None]:
+        problems = super().secret_problems()
+        if self.metrics_token:
+            problems.append(secret_problem("METRICS_TOKEN", self.metrics_token))
+        return problems
 
     @property
     def throttle(self) -> Throttle:

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from services.common.service import Service
-from services.common.settings import Settings
+from services.common.settings import Settings, key_problem
 
 
 class PrivacySettings(Settings):
@@ -51,6 +51,9 @@ class PrivacySettings(Settings):
     # A broker that keeps its log in the object store (the local one does): that bucket holds
     # the topics, which the scan reads (and decrypts) as topics rather than as raw objects.
     broker_storage_bucket: str = ""
+
+    def secret_problems(self) -> list[str | None]:
+        return [*super().secret_problems(), key_problem("MASTER_KEY", self.master_key)]
 
 
 settings = PrivacySettings()
