@@ -89,6 +89,12 @@ class Settings(BaseSettings):
     def production(self) -> bool:
         return self.environment != "local"
 
+    @property
+    def api_docs(self) -> dict[str, str | None]:
+        """FastAPI's /docs, /redoc and /openapi.json map every route and field: local runs
+        (and the API fuzz tests) only. Pass to `create_app`."""
+        return {"docs_url": None, "redoc_url": None, "openapi_url": None} if self.production else {}
+
     def secret_problems(self) -> list[str | None]:
         """What is wrong with the secrets for a production run; services add their own."""
         problems = [

@@ -7,5 +7,5 @@ from .bootstrap import service
 
 MAX_BODY = 1_000_000  # bytes; no crm request comes near it
 
-app = service.create_app([api.router, api.internal])
+app = service.create_app([api.router, api.internal], **service.settings.api_docs)
 app.add_middleware(BodyLimit, max_bytes=MAX_BODY, message="the request body is too large")

@@ -3,7 +3,7 @@
 from services.common.errors import BodyLimit
 
 from . import api, exports, handlers, housekeeping, registers, scanjobs, selfservice  # noqa: F401
-from .bootstrap import service
+from .bootstrap import service, settings
 
 
 @service.on_start
@@ -19,6 +19,7 @@ service.background(scanjobs.loop)  # verification scan jobs: alive, stale, stopp
 MAX_BODY = 1_000_000  # bytes; requests, registers and statements are small
 
 app = service.create_app(
-    [api.router, api.internal, selfservice.router, registers.router, registers.public]
+    [api.router, api.internal, selfservice.router, registers.router, registers.public],
+    **settings.api_docs,
 )
 app.add_middleware(BodyLimit, max_bytes=MAX_BODY, message="the request body is too large")
