@@ -12,14 +12,15 @@ import pytest
 from tests.gateway.conftest import add_employee, another_gateway
 from tests.helpers import fetch
 
-WINDOW = 4  # seconds a failure counts in the throttled gateway below
+# The throttled gateway below: failures count for seconds, and few are allowed.
+WINDOW, FREE, CLIENT, GLOBAL = 6, 3, 5, 8
 THROTTLED = {
     "SIGN_IN_WINDOW_SECONDS": str(WINDOW),
-    "SIGN_IN_FREE_FAILURES": "5",
+    "SIGN_IN_FREE_FAILURES": str(FREE),
     "SIGN_IN_BACKOFF_SECONDS": "1",
     "SIGN_IN_BACKOFF_MAX_SECONDS": "2",
-    "SIGN_IN_CLIENT_FAILURES": "8",
-    "SIGN_IN_GLOBAL_FAILURES": "12",
+    "SIGN_IN_CLIENT_FAILURES": str(CLIENT),
+    "SIGN_IN_GLOBAL_FAILURES": str(GLOBAL),
 }
 
 
@@ -66,7 +67,7 @@ async def test_a_guesser_cannot_lock_an_employee_out_from_elsewhere(platform):
 async def test_the_back_off_ends_and_the_right_password_works_again(platform, quiet):
     who = add_employee(platform, "recruiter")
     client = address()
-    for i in range(5):
+    for i in range(FREE):
         assert (await attempt(quiet, who.name, f"wrong-{i}", client)).status_code == 401
     waiting = await attempt(quiet, who.name, who.password, client)
     assert waiting.status_code == 429
@@ -79,11 +80,11 @@ async def test_the_back_off_ends_and_the_right_password_works_again(platform, qu
 async def test_failures_decay_and_their_rows_are_purged(platform, quiet):
     who = add_employee(platform, "recruiter")
     client = address()
-    for i in range(5):
+    for i in range(FREE):
         assert (await attempt(quiet, who.name, f"wrong-{i}", client)).status_code == 401
     await asyncio.sleep(WINDOW + 0.5)
-    # Five more: the first five no longer count, so none of these is held back.
-    for i in range(5):
+    # As many again: the first ones no longer count, so none of these is held back.
+    for i in range(FREE):
         assert (await attempt(quiet, who.name, f"again-{i}", client)).status_code == 401
     rows = await fetch(
         platform,
@@ -91,13 +92,13 @@ async def test_failures_decay_and_their_rows_are_purged(platform, quiet):
         "SELECT count(*) AS n FROM login_failures WHERE username = $1",
         who.name,
     )
-    assert rows[0]["n"] == 5
+    assert rows[0]["n"] == FREE
 
 
 async def test_one_address_trying_many_names_is_held_back(platform, quiet):
     who = add_employee(platform, "recruiter")
     sprayer = address()
-    for i in range(8):
+    for i in range(CLIENT):
         name = f"nobody-{uuid.uuid4().hex[:8]}"
         assert (await attempt(quiet, name, f"spray-{i}", sprayer)).status_code == 401
     assert (await attempt(quiet, who.name, who.password, sprayer)).status_code == 429
@@ -106,11 +107,12 @@ async def test_one_address_trying_many_names_is_held_back(platform, quiet):
 
 async def test_a_flood_from_many_addresses_holds_back_those_that_failed(platform, quiet):
     who = add_employee(platform, "recruiter")
-    flooders = [address() for _ in range(12)]
+    flooders = [address() for _ in range(GLOBAL)]
     for i, client in enumerate(flooders):
         name = f"nobody-{uuid.uuid4().hex[:8]}"
         assert (await attempt(quiet, name, f"flood-{i}", client)).status_code == 401
-    held = await attempt(quiet, who.name, who.password, flooders[0])
+    # The last to fail waits (for the longest back-off, from its failure a moment ago).
+    held = await attempt(quiet, who.name, who.password, flooders[-1])
     assert held.status_code == 429 and int(held.headers["retry-after"]) >= 1
     # An address without failures still signs in while the flood lasts.
     assert (await attempt(quiet, who.name, who.password, address())).status_code == 200
