@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, ValidationError
 
 from services.common.keys import blind_index
+from services.common.mail import safe_name
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -514,7 +515,7 @@ def token_problem(
 def renewal_mail(first_name: str | None, link: str, erasure_on: date) -> tuple[str, str]:
     """(subject, body) of the consent-renewal mail; Dutch, as candidates read it."""
     when = erasure_on.strftime("%d-%m-%Y")
-    greeting = f"Beste {first_name}," if first_name else "Beste kandidaat,"
+    greeting = f"Beste {safe_name(first_name) or 'kandidaat'},"
     body = (
         f"{greeting}\n\n"
         "Je staat ingeschreven bij Allegro Talent, maar we hebben al lange tijd geen contact\n"
@@ -532,7 +533,7 @@ def renewal_mail(first_name: str | None, link: str, erasure_on: date) -> tuple[s
 def reminder_mail(first_name: str | None, link: str, erasure_on: date) -> tuple[str, str]:
     """(subject, body) of the one reminder during the grace period; Dutch."""
     when = erasure_on.strftime("%d-%m-%Y")
-    greeting = f"Beste {first_name}," if first_name else "Beste kandidaat,"
+    greeting = f"Beste {safe_name(first_name) or 'kandidaat'},"
     body = (
         f"{greeting}\n\n"
         "Enige tijd geleden vroegen we je of je ingeschreven wilt blijven bij Allegro Talent.\n"

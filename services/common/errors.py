@@ -7,7 +7,7 @@ import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def field_errors(errors: Sequence[Any], prefix: tuple[str, ...] = ()) -> list[dict[str, str]]:
@@ -42,9 +42,15 @@ def install(app: FastAPI) -> None:
 
 
 class BodyLimit:
-    """Refuses a body above `max_bytes` (413), or one sent without a declared length (411),
-    before anything reads it: a huge upload costs neither memory nor disk. Plain ASGI, so the
-    requests it lets through pay nothing for it. `paths` limits it to those exact paths."""
+    """Refuses a body above `max_bytes` with 413: at once when its declared length says so,
+    else the moment the bytes streamed in cross the limit (chunked bodies declare nothing).
+    Whatever the app was doing with the body stops at the limit, and the server discards the
+    rest as it arrives (the connection stays usable: closing it with unread data would reset
+    it, and the sender would never see the 413): a huge upload costs neither memory nor disk.
+    Plain ASGI, so the requests it lets through pay next to nothing for it.
+
+    `paths` limits it to those paths and `skip` exempts some (an entry ending in "/" is a
+    prefix), so an upload route can have a larger limit than the rest of the service."""
 
     def __init__(
         self,
@@ -53,34 +59,67 @@ class BodyLimit:
         message: str,
         field: str = "request",
         paths: tuple[str, ...] = (),
+        skip: tuple[str, ...] = (),
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.message = message
         self.field = field
         self.paths = paths
+        self.skip = skip
+
+    def applies(self, path: str) -> bool:
+        return (not self.paths or _matches(path, self.paths)) and not _matches(path, self.skip)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] == "http"
-            and scope["method"] in ("POST", "PUT", "PATCH")
-            and (not self.paths or scope["path"] in self.paths)
-        ):
-            headers = dict(scope["headers"])
-            length = headers.get(b"content-length")
-            problem = None
-            if length is None and headers.get(b"transfer-encoding"):
-                problem = (411, "the request must state its length")
-            elif length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-                problem = (413, self.message)
-            if problem:
-                response = JSONResponse(
-                    {
-                        "detail": problem[1],
-                        "errors": [{"field": self.field, "message": problem[1]}],
-                    },
-                    status_code=problem[0],
-                )
-                await response(scope, receive, send)
+        if scope["type"] != "http" or not self.applies(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            await self.refuse(scope, receive, send)
+            return
+        seen = 0
+        started = refused = False
+
+        async def counted() -> Message:
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    refused = True
+                    if not started:
+                        await self.refuse(scope, receive, send)
+                    # To the app the sender has gone: it stops reading and its answer is
+                    # dropped (ours is out already).
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded(message: Message) -> None:
+            nonlocal started
+            if refused:
                 return
-        await self.app(scope, receive, send)
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, guarded)
+        except Exception:
+            if not refused:
+                raise
+            # The app tripped over the body we cut off (a client disconnect, a parse error):
+            # the request has been answered already.
+
+    async def refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
+            {"detail": self.message, "errors": [{"field": self.field, "message": self.message}]},
+            status_code=413,
+        )
+        await response(scope, receive, send)
+
+
+def _matches(path: str, entries: tuple[str, ...]) -> bool:
+    return any(path.startswith(e) if e.endswith("/") else path == e for e in entries)

@@ -1,13 +1,44 @@
-"""Settings every service reads from its environment (12-factor: URLs only)."""
+"""Settings every service reads from its environment (12-factor: URLs only).
 
+Outside local runs the secrets are checked as the settings load, so a service with a missing,
+short or development secret does not start; the error names the setting, never its value."""
+
+import base64
+import binascii
 from functools import lru_cache
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Values that belong to local runs only (this file's and devstack's defaults).
+DEVELOPMENT_VALUES = frozenset({"devaccess", "devsecret-local-only", "minioadmin", "changeme"})
+MIN_SECRET_CHARS = 32  # a shared secret such as SERVICE_TOKEN: `openssl rand -base64 32`
+
+
+def secret_problem(name: str, value: str, min_chars: int = MIN_SECRET_CHARS) -> str | None:
+    if not value:
+        return f"{name} is not set"
+    if value in DEVELOPMENT_VALUES:
+        return f"{name} is a development default"
+    if len(value) < min_chars:
+        return f"{name} is shorter than {min_chars} characters"
+    return None
+
+
+def key_problem(name: str, value: str) -> str | None:
+    """A key: 32 random bytes, base64-encoded."""
+    if not value:
+        return f"{name} is not set"
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return f"{name} is not base64"
+    return None if len(raw) == 32 else f"{name} must be 32 bytes, base64-encoded"
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=None, extra="ignore")
+    # Never echo a value in a validation error: it may be a secret.
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", hide_input_in_errors=True)
 
     service_name: str = "unnamed"
     environment: str = "local"  # "local" relaxes cookie Secure flags; anything else is production
@@ -23,6 +54,12 @@ class Settings(BaseSettings):
     s3_secret_key: str = "devsecret-local-only"  # noqa: S105 - the local stack only
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
+    # The agency's relay: STARTTLS before anything else is said, then a login if a user is
+    # configured (credentials only ever over TLS; SMTP_CA_FILE if it has a private CA).
+    smtp_starttls: bool = False
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_ca_file: str = ""
     mail_from: str = "Allegro Talent <noreply@allegrotalent.nl>"
 
     # Keyed hashes (blind index) of emails and phones, shared so services can match a person
@@ -53,6 +90,38 @@ class Settings(BaseSettings):
     def _own_database(self) -> "Settings":
         if not self.database_url:
             self.database_url = f"postgresql://postgres@127.0.0.1:55432/talent_{self.service_name}"
+        return self
+
+    @property
+    def production(self) -> bool:
+        return self.environment != "local"
+
+    @property
+    def api_docs(self) -> dict[str, str | None]:
+        """FastAPI's /docs, /redoc and /openapi.json map every route and field: local runs
+        (and the API fuzz tests) only. Pass to `create_app`."""
+        return {"docs_url": None, "redoc_url": None, "openapi_url": None} if self.production else {}
+
+    def secret_problems(self) -> list[str | None]:
+        """What is wrong with the secrets for a production run; services add their own."""
+        problems = [
+            secret_problem("SERVICE_TOKEN", self.service_token),
+            key_problem("BLIND_INDEX_KEY", self.blind_index_key),
+            secret_problem("S3_ACCESS_KEY", self.s3_access_key, min_chars=3),
+            secret_problem("S3_SECRET_KEY", self.s3_secret_key, min_chars=16),
+        ]
+        if self.smtp_username:
+            problems.append(secret_problem("SMTP_PASSWORD", self.smtp_password, min_chars=8))
+            if not self.smtp_starttls:
+                problems.append("SMTP_USERNAME is set without SMTP_STARTTLS: no login in clear")
+        return problems
+
+    @model_validator(mode="after")
+    def secrets_fit_for_production(self) -> "Settings":
+        if self.production:
+            problems = [p for p in self.secret_problems() if p]
+            if problems:
+                raise ValueError("refusing to start: " + "; ".join(problems))
         return self
 
 

@@ -1,6 +1,11 @@
 """`uvicorn services.crm.main:app`"""
 
+from services.common.errors import BodyLimit
+
 from . import api, handlers  # noqa: F401  (handlers register their consumers on import)
 from .bootstrap import service
 
-app = service.create_app([api.router, api.internal])
+MAX_BODY = 1_000_000  # bytes; no crm request comes near it
+
+app = service.create_app([api.router, api.internal], **service.settings.api_docs)
+app.add_middleware(BodyLimit, max_bytes=MAX_BODY, message="the request body is too large")

@@ -16,7 +16,7 @@ async def buckets() -> None:
     )
 
 
-app = service.create_app([api.router, api.internal])
+app = service.create_app([api.router, api.internal], **settings.api_docs)
 # The largest file plus room for the multipart envelope and form fields.
 for error in api.STORAGE_ERRORS:
     app.add_exception_handler(error, api.storage_unavailable)

@@ -2,6 +2,7 @@
 
     python -m services.gateway users add NAME --role recruiter|privacy_officer|admin
     python -m services.gateway users reset-password NAME
+    python -m services.gateway users set-role NAME --role recruiter|privacy_officer|admin
     python -m services.gateway users list
     python -m services.gateway ensure-admin
 
@@ -51,11 +52,16 @@ async def run(args: argparse.Namespace) -> int:
                     print("gateway: this password is shown once; store it now.")
                 return 0
             if args.action == "add":
-                await security.create_user(conn, args.name, args.role, read_password())
+                await security.create_user(
+                    conn, args.name, args.role, read_password(), security.OPERATOR
+                )
                 print(f"gateway: created user {args.name.strip().lower()!r} ({args.role})")
             elif args.action == "reset-password":
-                await security.reset_password(conn, args.name, read_password())
+                await security.reset_password(conn, args.name, read_password(), security.OPERATOR)
                 print(f"gateway: password of {args.name.strip().lower()!r} reset")
+            elif args.action == "set-role":
+                await security.change_role(conn, args.name, args.role, security.OPERATOR)
+                print(f"gateway: {args.name.strip().lower()!r} is now {args.role}")
             elif args.action == "list":
                 for row in await store.list_users(conn):
                     state = " (disabled)" if row["disabled"] else ""
@@ -75,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=domain.ROLES)
     reset = actions.add_parser("reset-password", help="new password on standard input")
     reset.add_argument("name")
+    role = actions.add_parser("set-role", help="another role; the user's sessions end")
+    role.add_argument("name")
+    role.add_argument("--role", required=True, choices=domain.ROLES)
     actions.add_parser("list", help="every user with their role")
     sub.add_parser("ensure-admin", help="create 'admin' if there are no users; print its password")
     return parser

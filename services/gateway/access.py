@@ -98,6 +98,16 @@ def _problem(request: Request, status: int, detail: str) -> Response:
     return render_problem(request, status, detail)
 
 
+def metrics_allowed(request: Request, settings: GatewaySettings) -> bool:
+    """Local runs: anyone. Production: the bearer of METRICS_TOKEN (Prometheus), else nobody;
+    the front door need not tell the world its traffic and error rates."""
+    if not settings.production:
+        return True
+    offered = request.headers.get("authorization", "").removeprefix("Bearer ").encode()
+    expected = settings.metrics_token.encode()
+    return bool(expected) and hmac.compare_digest(offered, expected)
+
+
 def install(app: FastAPI, settings: GatewaySettings) -> None:
     app.add_middleware(Guard, settings=settings)
 
@@ -152,7 +162,7 @@ async def _decide(request: Request, settings: GatewaySettings) -> Response | Non
     if not domain.safe_path(path):
         return _problem(request, 400, "this path is not allowed")
     rule = domain.rule_for(method, path)
-    if rule is None:
+    if rule is None or (path == "/metrics" and not metrics_allowed(request, settings)):
         return _problem(request, 404, "not found")
     token = request.cookies.get(SESSION_COOKIE, "")
     if token:

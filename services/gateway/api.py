@@ -44,16 +44,26 @@ class Me(BaseModel):
     home: str
 
 
-LOCKED_DETAIL = "too many failed attempts: this account is locked for 15 minutes"
+def wait_detail(seconds: int) -> str:
+    return f"too many failed sign-ins: please try again in {seconds} seconds"
+
+
+def client_of(request: Request) -> str:
+    """The caller's address: uvicorn has taken it from X-Forwarded-For if, and only if, the
+    connection came from a trusted proxy (FORWARDED_ALLOW_IPS, deploy/)."""
+    return request.client.host if request.client else "unknown"
 
 
 async def sign_in(
-    conn: asyncpg.Connection, username: str, password: str, cfg: GatewaySettings
-) -> tuple[security.Outcome, str | None, Me | None]:
-    """Shared by the JSON login and the login form: (outcome, session token, who)."""
-    outcome, user = await security.authenticate(conn, username, password)
-    if outcome is not security.Outcome.OK or user is None:
-        return outcome, None, None
+    conn: asyncpg.Connection, request: Request, username: str, password: str, cfg: GatewaySettings
+) -> tuple[security.Attempt, str | None, Me | None]:
+    """Shared by the JSON login and the login form: (attempt, session token, who)."""
+    attempt = await security.authenticate(
+        conn, username, password, client_of(request), cfg.throttle
+    )
+    user = attempt.user
+    if attempt.outcome is not security.Outcome.OK or user is None:
+        return attempt, None, None
     await store.delete_expired_sessions(conn, cfg.session_idle_minutes * 60)  # housekeeping
     token, csrf = await security.start_session(conn, user["id"], cfg.session_max_hours)
     me = Me(
@@ -63,7 +73,7 @@ async def sign_in(
         csrf_token=csrf,
         home=domain.HOME[user["role"]],
     )
-    return outcome, token, me
+    return attempt, token, me
 
 
 @router.post("/api/auth/login", response_model=Me)
@@ -73,12 +83,12 @@ async def login(
     # JSON only: a cross-site HTML form cannot send it, so sign-in cannot be forged.
     if not request.headers.get("content-type", "").startswith("application/json"):
         return JSONResponse({"detail": "send the sign-in as application/json"}, status_code=415)
-    outcome, token, me = await sign_in(conn, body.username, body.password, settings)
-    if outcome is security.Outcome.LOCKED:
+    attempt, token, me = await sign_in(conn, request, body.username, body.password, settings)
+    if attempt.outcome is security.Outcome.WAIT:
         return JSONResponse(
-            {"detail": LOCKED_DETAIL},
+            {"detail": wait_detail(attempt.retry_after)},
             status_code=429,
-            headers={"Retry-After": str(int(domain.LOCKOUT.total_seconds()))},
+            headers={"Retry-After": str(attempt.retry_after)},
         )
     if token is None or me is None:
         return JSONResponse({"detail": "wrong username or password"}, status_code=401)
@@ -186,6 +196,16 @@ class PasswordIn(BaseModel):
     password: str = Field(min_length=domain.MIN_PASSWORD, max_length=domain.MAX_PASSWORD)
 
 
+class RoleIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["recruiter", "privacy_officer", "admin"]
+
+
+def actor(request: Request) -> security.Actor:
+    who = current(request)
+    return security.Actor(who.user_id, who.role)
+
+
 def _user_problem(exc: security.UserError, field: str) -> JSONResponse:
     return JSONResponse(
         {"detail": str(exc), "errors": [{"field": field, "message": str(exc)}]}, status_code=422
@@ -198,9 +218,11 @@ async def list_users(conn: asyncpg.Connection = Depends(db_conn)) -> list[UserOu
 
 
 @router.post("/api/gateway/users", status_code=201, response_model=UserOut)
-async def add_user(body: UserIn, conn: asyncpg.Connection = Depends(db_conn)) -> Any:
+async def add_user(
+    body: UserIn, request: Request, conn: asyncpg.Connection = Depends(db_conn)
+) -> Any:
     try:
-        await security.create_user(conn, body.username, body.role, body.password)
+        await security.create_user(conn, body.username, body.role, body.password, actor(request))
     except security.UserError as exc:
         field = "password" if "password" in str(exc) else "username"
         return _user_problem(exc, field)
@@ -211,16 +233,32 @@ async def add_user(body: UserIn, conn: asyncpg.Connection = Depends(db_conn)) ->
 @router.post("/api/gateway/users/{username}/password", status_code=204)
 async def set_user_password(
     body: PasswordIn,
+    request: Request,
     username: str = Path(max_length=63),
     conn: asyncpg.Connection = Depends(db_conn),
 ) -> Response:
     try:
-        await security.reset_password(conn, username, body.password)
+        await security.reset_password(conn, username, body.password, actor(request))
     except security.UserError as exc:
         if "no user" in str(exc):
             raise HTTPException(status_code=404, detail="no such user") from exc
         return _user_problem(exc, "password")
     return Response(status_code=204)
+
+
+@router.put("/api/gateway/users/{username}/role", response_model=UserOut)
+async def set_user_role(
+    body: RoleIn,
+    request: Request,
+    username: str = Path(max_length=63),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> Any:
+    """Another role for an employee; their open sessions end."""
+    try:
+        row = await security.change_role(conn, username, body.role, actor(request))
+    except security.UserError as exc:
+        raise HTTPException(status_code=404, detail="no such user") from exc
+    return UserOut(**{k: row[k] for k in UserOut.model_fields})
 
 
 # --- operations ----------------------------------------------------------------------------

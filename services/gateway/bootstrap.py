@@ -1,9 +1,12 @@
 """The gateway service object; main.py builds the app."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from services.common.service import Service
-from services.common.settings import Settings
+from services.common.settings import Settings, secret_problem
+
+from .domain import Throttle
 
 
 class GatewaySettings(Settings):
@@ -12,12 +15,40 @@ class GatewaySettings(Settings):
     session_max_hours: int = 10
     upstream_timeout_seconds: float = 30.0
     max_upload_bytes: int = 40 * 1024 * 1024  # a registration with CV and photo fits easily
+    max_body_bytes: int = 1024 * 1024  # every other request: forms and JSON are small
     gateway_admin_password: str = ""  # first admin's password for `ensure-admin`, if given
+    # In production /metrics answers only a bearer of this token (Prometheus); unset: nobody.
+    metrics_token: str = ""
+    # Failed sign-ins (services/gateway/domain.py, Throttle): five free per name and address,
+    # then a wait from 30 s doubling to 15 min; 100 per address and 1000 in all per hour.
+    sign_in_window_seconds: float = 3600
+    sign_in_free_failures: int = 5
+    sign_in_backoff_seconds: float = 30
+    sign_in_backoff_max_seconds: float = 900
+    sign_in_client_failures: int = 100
+    sign_in_global_failures: int = 1000
     # The watchdog over the services' heartbeats (services/gateway/watchdog.py).
     watchdog_seconds: float = 10.0
     watchdog_silent_seconds: float = 60.0  # six missed heartbeats
     watchdog_backlog_limit: int = 500
     watchdog_lag_limit: int = 1000
+
+    def secret_problems(self) -> list[str | None]:
+        problems = super().secret_problems()
+        if self.metrics_token:
+            problems.append(secret_problem("METRICS_TOKEN", self.metrics_token))
+        return problems
+
+    @property
+    def throttle(self) -> Throttle:
+        return Throttle(
+            window=timedelta(seconds=self.sign_in_window_seconds),
+            free_failures=self.sign_in_free_failures,
+            backoff=timedelta(seconds=self.sign_in_backoff_seconds),
+            backoff_max=timedelta(seconds=self.sign_in_backoff_max_seconds),
+            client_failures=self.sign_in_client_failures,
+            global_failures=self.sign_in_global_failures,
+        )
 
 
 settings = GatewaySettings()

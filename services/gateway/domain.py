@@ -115,6 +115,11 @@ def allows(rule: Rule, role: str | None) -> bool:
     return rule.public or (role is not None and role in rule.roles)
 
 
+# Where files are sent (up to max_upload_bytes); every other body gets max_body_bytes. An
+# entry ending in "/" is a prefix.
+UPLOAD_PATHS: Final = ("/register", "/api/intake/registrations", "/api/documents/candidates/")
+
+
 def forward_target(path: str) -> str | None:
     """The service behind /api/<service>/..., or None."""
     parts = path.split("/", 3)
@@ -132,16 +137,50 @@ HOME = {RECRUITER: "/candidates", PRIVACY_OFFICER: "/requests", ADMIN: "/operati
 
 # --- Sign-in rules -------------------------------------------------------------------------
 
-MAX_FAILURES = 5
-LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 12
 MAX_PASSWORD = 256  # argon2 hashes anything, but nobody needs a megabyte password
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,62}")
 
 
-def locked_until(failures: int, now: datetime) -> datetime | None:
-    """After MAX_FAILURES consecutive failures the name is locked for LOCKOUT."""
-    return now + LOCKOUT if failures >= MAX_FAILURES else None
+@dataclass(frozen=True)
+class Throttle:
+    """Limits on failed sign-ins (the gateway's settings). A name is never locked: whoever
+    guesses wrong from one address waits there, others sign in as usual."""
+
+    window: timedelta  # a failure counts this long, then decays (and its row is purged)
+    free_failures: int  # failures of one name from one address before the back-off begins
+    backoff: timedelta  # the first wait, doubled with every further failure ...
+    backoff_max: timedelta  # ... up to this
+    client_failures: int  # failures from one address (any names) in the window
+    global_failures: int  # failures everywhere in the window: a flood from many addresses
+
+
+@dataclass(frozen=True)
+class Failures:
+    """Failed sign-ins still in the window, not counting the attempt being decided."""
+
+    pair: int  # this name from this address
+    pair_last: datetime | None
+    client: int  # any name from this address
+    client_oldest: datetime | None
+    client_last: datetime | None
+    total: int  # any name from anywhere
+
+
+def sign_in_wait(limits: Throttle, failures: Failures, now: datetime) -> timedelta | None:
+    """How long this attempt must wait before its password is even checked; None: go on."""
+    waits = []
+    if failures.pair >= limits.free_failures and failures.pair_last is not None:
+        doublings = min(failures.pair - limits.free_failures, 30)
+        step = min(limits.backoff * 2**doublings, limits.backoff_max)
+        waits.append(failures.pair_last + step - now)
+    if failures.client >= limits.client_failures and failures.client_oldest is not None:
+        waits.append(failures.client_oldest + limits.window - now)
+    # In a flood, addresses that failed recently wait; those that did not still get in.
+    if failures.total >= limits.global_failures and failures.client_last is not None:
+        waits.append(failures.client_last + limits.backoff_max - now)
+    wait = max(waits, default=timedelta(0))
+    return wait if wait > timedelta(0) else None
 
 
 def password_problem(password: str) -> str | None:
@@ -163,22 +202,27 @@ def username_problem(name: str) -> str | None:
 # --- Audit ---------------------------------------------------------------------------------
 
 # Forwarded reads of personal data whose service does not record its own audit event
-# (candidates and documents do, per docs/contracts.md; crm and privacy exports do not):
-# (pattern, index of the path segment that is the subject id, or None).
-AUDITED_READS: tuple[tuple[str, int | None], ...] = (
-    ("/api/crm/contacts/{id}", 4),
-    ("/api/crm/contacts/{id}/**", 4),
-    ("/api/crm/organisations/{id}", None),  # lists the organisation's contact persons
-    ("/api/privacy/requests/{id}/export", None),
+# (candidates and documents do, per docs/contracts.md; crm, privacy exports and intake's
+# review queue do not): (pattern, index of the path segment that is the subject id, or None,
+# the audit action).
+AUDITED_READS: tuple[tuple[str, int | None, str], ...] = (
+    ("/api/crm/contacts/{id}", 4, "read"),
+    ("/api/crm/contacts/{id}/**", 4, "read"),
+    ("/api/crm/organisations/{id}", None, "read"),  # lists the organisation's contact persons
+    ("/api/privacy/requests/{id}/export", None, "read"),
+    # Registrations waiting for a recruiter, and their CVs and photos.
+    ("/api/intake/review", None, "intake.review.read"),
+    ("/api/intake/review/**", None, "intake.review.read"),
 )
 
 
-def audited_read(method: str, path: str) -> tuple[bool, str | None]:
-    """Is this a read of personal data, and whose (subject id) if the path says so."""
+def audited_read(method: str, path: str) -> tuple[str | None, str | None]:
+    """The audit action if this is a read of personal data (else None), and whose (subject
+    id) if the path says so."""
     if method not in READ:
-        return False, None
-    for pattern, seg in AUDITED_READS:
+        return None, None
+    for pattern, seg, action in AUDITED_READS:
         if _compile(pattern).fullmatch(path):
             parts = path.split("/")
-            return True, (parts[seg] if seg is not None and seg < len(parts) else None)
-    return False, None
+            return action, (parts[seg] if seg is not None and seg < len(parts) else None)
+    return None, None

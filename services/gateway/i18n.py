@@ -14,9 +14,9 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "Onjuiste gebruikersnaam of wachtwoord.",
         "en": "Wrong username or password.",
     },
-    "login_locked": {
-        "nl": "Te veel mislukte pogingen: dit account is 15 minuten geblokkeerd.",
-        "en": "Too many failed attempts: this account is locked for 15 minutes.",
+    "login_wait": {
+        "nl": "Te veel mislukte pogingen: probeer het over {seconds} seconden opnieuw.",
+        "en": "Too many failed attempts: please try again in {seconds} seconds.",
     },
     "csrf": {
         "nl": "Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.",

@@ -4,11 +4,27 @@ from pathlib import Path
 
 from fastapi.staticfiles import StaticFiles
 
+from services.common.errors import BodyLimit
+
 from . import access, api, handlers, pages, watchdog  # noqa: F401  (consumers register on import)
 from .bootstrap import service, settings
+from .domain import UPLOAD_PATHS
 
 app = service.create_app(
     [api.router, pages.router], docs_url=None, redoc_url=None, openapi_url=None
 )
 app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 access.install(app, settings)
+# Outermost, so an oversized body is refused before the guard or a route reads a byte of it.
+app.add_middleware(
+    BodyLimit,
+    max_bytes=settings.max_upload_bytes,
+    message=f"the request is too large (at most {settings.max_upload_bytes // 2**20} MB)",
+    paths=UPLOAD_PATHS,
+)
+app.add_middleware(
+    BodyLimit,
+    max_bytes=settings.max_body_bytes,
+    message="the request is too large",
+    skip=UPLOAD_PATHS,
+)

@@ -6,7 +6,6 @@ Search terms and other personal data travel in POST bodies, never in URLs or pag
 """
 
 import json
-import logging
 import re
 import uuid
 from datetime import datetime
@@ -23,7 +22,7 @@ from starlette.datastructures import FormData, UploadFile
 from services.common.db import db_conn
 
 from . import access, domain, i18n, operations, proxy, security, store
-from .api import LOCKED_DETAIL, audit_query, sign_in
+from .api import audit_query, sign_in
 from .bootstrap import settings
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +32,6 @@ STATEMENT = (HERE / "templates" / "privacy-statement.nl.txt").read_text(encoding
 PAGE_SIZE = 20
 LOCAL_PATH = re.compile(r"/[A-Za-z0-9/_.-]{0,200}")  # no "\\", no scheme, no query
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-log = logging.getLogger(__name__)
 
 
 def items_of(body: Any) -> list[Any]:
@@ -167,9 +165,10 @@ async def login_form(request: Request, conn: asyncpg.Connection = Depends(db_con
         return csrf_failed(request)
     t = i18n.translator(lang_of(request))
     username, password = text(form, "username", 64), text(form, "password", domain.MAX_PASSWORD)
-    outcome, token, me = await sign_in(conn, username, password, settings)
-    if outcome is security.Outcome.LOCKED:
-        return render(request, "login.html", status=429, error=t("login_locked"))
+    attempt, token, me = await sign_in(conn, request, username, password, settings)
+    if attempt.outcome is security.Outcome.WAIT:
+        error = t("login_wait").format(seconds=attempt.retry_after)
+        return render(request, "login.html", status=429, error=error)
     if token is None or me is None:
         return render(request, "login.html", status=401, error=t("login_wrong"))
     response = RedirectResponse(me.home, status_code=303)
@@ -1038,6 +1037,12 @@ async def replay_dead_letter(request: Request) -> Response:
     return render(request, "operations.html", view=view, replayed=result)
 
 
+def employee(request: Request) -> security.Actor:
+    who = access.session(request)
+    assert who is not None  # the guard lets only admins reach the users pages
+    return security.Actor(who.user_id, who.role)
+
+
 async def users_listing(
     request: Request, conn: asyncpg.Connection, status: int = 200, error: str = ""
 ) -> Response:
@@ -1067,6 +1072,7 @@ async def users_add(request: Request, conn: asyncpg.Connection = Depends(db_conn
             text(form, "username", 64),
             text(form, "role", 20),
             text(form, "password", domain.MAX_PASSWORD),
+            employee(request),
         )
     except security.UserError as exc:
         return await users_listing(request, conn, 422, str(exc))
@@ -1077,21 +1083,19 @@ async def users_add(request: Request, conn: asyncpg.Connection = Depends(db_conn
 async def users_reset_password(
     request: Request, username: str, conn: asyncpg.Connection = Depends(db_conn)
 ) -> Response:
-    """An admin sets a new password (the employee forgot theirs or was locked out): the
-    lockout is lifted and every open session of that employee ends."""
+    """An admin sets a new password (the employee forgot theirs or waits after failed
+    sign-ins): every wait on the name is lifted and every open session of that employee ends."""
     form = await posted(request)
     if form is None:
         return csrf_failed(request)
     try:
         await security.reset_password(
-            conn, username[:64], text(form, "password", domain.MAX_PASSWORD)
+            conn, username[:64], text(form, "password", domain.MAX_PASSWORD), employee(request)
         )
     except security.UserError as exc:
         status = 404 if "no user" in str(exc) else 422
         return await users_listing(request, conn, status, str(exc))
-    who = access.session(request)
-    log.info("password reset by an admin", extra={"actor": who.user_id if who else None})
     return RedirectResponse("/users", status_code=303)
 
 
-__all__ = ["LOCKED_DETAIL", "render_problem", "router"]
+__all__ = ["render_problem", "router"]

@@ -1,10 +1,12 @@
-"""Employees' credentials and sessions: argon2 passwords, lockout, server-side sessions.
+"""Employees' credentials and sessions: argon2 passwords, sign-in throttling, server-side
+sessions, and the audit of sign-ins and of changes to users.
 
 Used by the HTTP API and by the command line (`python -m services.gateway`).
 """
 
 import asyncio
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,6 +16,7 @@ import asyncpg
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from services.common import audit
 from services.common.envelope import new_id
 
 from . import domain, store
@@ -33,7 +36,26 @@ class UserError(ValueError):
 class Outcome(Enum):
     OK = "ok"
     INVALID = "invalid"
-    LOCKED = "locked"
+    WAIT = "wait"  # held back unchecked: too many failures (see domain.sign_in_wait)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    outcome: Outcome
+    user: asyncpg.Record | None = None  # when OK
+    retry_after: int = 0  # seconds, when WAIT
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who changes a user, for the audit trail."""
+
+    id: str
+    role: str
+
+
+# Whoever runs `python -m services.gateway` on the machine (it has the database credentials).
+OPERATOR = Actor("command-line", "operator")
 
 
 @dataclass(frozen=True)
@@ -60,7 +82,14 @@ async def _verify(stored_hash: str, password: str) -> bool:
         return False
 
 
-async def create_user(conn: asyncpg.Connection, username: str, role: str, password: str) -> str:
+async def _audit(conn: asyncpg.Connection, by: Actor, action: str, user_id: str) -> None:
+    """An ops.audit event naming the employee acted on by id (never a name or password)."""
+    await audit.record_read(conn, "gateway", by.id, by.role, action, f"user:{user_id}", None)
+
+
+async def create_user(
+    conn: asyncpg.Connection, username: str, role: str, password: str, by: Actor
+) -> str:
     username = username.strip().lower()
     if problem := domain.username_problem(username):
         raise UserError(problem)
@@ -69,48 +98,74 @@ async def create_user(conn: asyncpg.Connection, username: str, role: str, passwo
     if problem := domain.password_problem(password):
         raise UserError(problem)
     user_id = new_id()
-    if not await store.insert_user(conn, user_id, username, role, await hash_password(password)):
-        raise UserError("a user with this name exists already")
+    password_hash = await hash_password(password)
+    async with conn.transaction():
+        if not await store.insert_user(conn, user_id, username, role, password_hash):
+            raise UserError("a user with this name exists already")
+        await _audit(conn, by, "user.create", user_id)
     return user_id
 
 
-async def reset_password(conn: asyncpg.Connection, username: str, password: str) -> None:
-    """New password, lockout lifted, every open session of the user ended."""
-    username = username.strip().lower()
+async def _user(conn: asyncpg.Connection, username: str) -> asyncpg.Record:
+    user = await store.get_user_by_name(conn, username.strip().lower())
+    if user is None:
+        raise UserError("there is no user with this name")
+    return user
+
+
+async def reset_password(conn: asyncpg.Connection, username: str, password: str, by: Actor) -> None:
+    """New password, every wait on the name lifted, every open session of the user ended."""
     if problem := domain.password_problem(password):
         raise UserError(problem)
+    password_hash = await hash_password(password)
     async with conn.transaction():
-        user = await store.get_user_by_name(conn, username)
-        if user is None:
-            raise UserError("there is no user with this name")
-        await store.set_password(conn, username, await hash_password(password))
-        await store.clear_failures(conn, username)
+        user = await _user(conn, username)
+        await store.set_password(conn, user["username"], password_hash)
+        await store.clear_failures(conn, user["username"], None)
         await store.delete_user_sessions(conn, user["id"])
+        await _audit(conn, by, "user.password-reset", user["id"])
+
+
+async def change_role(
+    conn: asyncpg.Connection, username: str, role: str, by: Actor
+) -> asyncpg.Record:
+    """Another role; the user's open sessions end, so the new role holds from the next sign-in."""
+    if role not in domain.ROLES:
+        raise UserError(f"the role must be one of {', '.join(domain.ROLES)}")
+    async with conn.transaction():
+        user = await _user(conn, username)
+        await store.set_role(conn, user["id"], role)
+        await store.delete_user_sessions(conn, user["id"])
+        await _audit(conn, by, "user.role-change", user["id"])
+        return await _user(conn, username)
 
 
 async def authenticate(
-    conn: asyncpg.Connection, username: str, password: str
-) -> tuple[Outcome, asyncpg.Record | None]:
-    """Check a sign-in; attempts count per name typed (existing or not) towards the lockout."""
+    conn: asyncpg.Connection, username: str, password: str, client: str, limits: domain.Throttle
+) -> Attempt:
+    """Check a sign-in from `client` (an address). The attempt counts as a failure before it is
+    checked; one that must wait is not checked at all, and then counts for nothing."""
     username = username.strip().lower()[:64]
-    now = datetime.now(UTC)
-    attempt = await store.count_attempt(conn, username)
-    if attempt["locked_until"] and attempt["locked_until"] > now:
-        return Outcome.LOCKED, None
-    if attempt["failures"] > domain.MAX_FAILURES:  # raced past a lock being set
-        return Outcome.LOCKED, None
+    window = limits.window.total_seconds()
+    await store.purge_failures(conn, window)
+    own = await store.add_failure(conn, username, client)
+    row = await store.failures_around(conn, username, client, window, own)
+    counts = {k: row[k] for k in ("pair", "pair_last", "client", "client_oldest", "client_last")}
+    wait = domain.sign_in_wait(limits, domain.Failures(**counts, total=row["total"]), row["now"])
+    if wait is not None:
+        await store.drop_failure(conn, own)
+        return Attempt(Outcome.WAIT, retry_after=max(1, math.ceil(wait.total_seconds())))
     user = await store.get_user_by_name(conn, username)
     ok = await _verify(user["password_hash"] if user else _DUMMY_HASH, password)
     if user is not None and ok and not user["disabled"]:
-        await store.clear_failures(conn, username)
+        await store.clear_failures(conn, username, client)
         if _hasher.check_needs_rehash(user["password_hash"]):
             await store.set_password_hash_only(conn, user["id"], await hash_password(password))
-        return Outcome.OK, user
-    until = domain.locked_until(attempt["failures"], now)
-    if until is not None:
-        await store.lock_name(conn, username, until)
-        return Outcome.LOCKED, None
-    return Outcome.INVALID, None
+        await _audit(conn, Actor(user["id"], user["role"]), "sign-in", user["id"])
+        return Attempt(Outcome.OK, user)
+    if user is not None:  # a wrong password for an employee who exists: theirs to know of
+        await _audit(conn, Actor(user["id"], user["role"]), "sign-in.failed", user["id"])
+    return Attempt(Outcome.INVALID)
 
 
 async def start_session(conn: asyncpg.Connection, user_id: str, max_hours: int) -> tuple[str, str]:
@@ -140,5 +195,5 @@ async def ensure_admin(conn: asyncpg.Connection, password: str | None) -> str | 
         if await store.count_users(conn):
             return None
         password = password or secrets.token_urlsafe(18)
-        await create_user(conn, "admin", domain.ADMIN, password)
+        await create_user(conn, "admin", domain.ADMIN, password, OPERATOR)
         return password

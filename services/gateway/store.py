@@ -43,6 +43,10 @@ async def set_password_hash_only(
     await conn.execute("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, password_hash)
 
 
+async def set_role(conn: asyncpg.Connection, user_id: str, role: str) -> None:
+    await conn.execute("UPDATE users SET role = $2 WHERE id = $1", user_id, role)
+
+
 async def count_users(conn: asyncpg.Connection) -> int:
     return await conn.fetchval("SELECT count(*) FROM users")
 
@@ -101,30 +105,58 @@ async def delete_expired_sessions(conn: asyncpg.Connection, idle_seconds: float)
 # --- failed sign-ins -----------------------------------------------------------------------
 
 
-async def count_attempt(conn: asyncpg.Connection, username: str) -> asyncpg.Record:
-    """Count a sign-in attempt before checking it, atomically, so parallel guesses cannot slip
-    past the limit; a lock that has run out starts a fresh count."""
-    return await conn.fetchrow(
-        "INSERT INTO login_failures(username, failures) VALUES ($1, 1)"
-        " ON CONFLICT (username) DO UPDATE SET"
-        "  failures = CASE WHEN login_failures.locked_until <= now() THEN 1"
-        "             ELSE login_failures.failures + 1 END,"
-        "  locked_until = CASE WHEN login_failures.locked_until <= now() THEN NULL"
-        "                 ELSE login_failures.locked_until END,"
-        "  last_failure = now()"
-        " RETURNING failures, locked_until",
-        username,
-    )
-
-
-async def lock_name(conn: asyncpg.Connection, username: str, until: datetime) -> None:
+async def purge_failures(conn: asyncpg.Connection, window_seconds: float) -> None:
+    """Failures older than the window no longer count: they are deleted."""
     await conn.execute(
-        "UPDATE login_failures SET locked_until = $2 WHERE username = $1", username, until
+        "DELETE FROM login_failures WHERE at < now() - make_interval(secs => $1)", window_seconds
     )
 
 
-async def clear_failures(conn: asyncpg.Connection, username: str) -> None:
-    await conn.execute("DELETE FROM login_failures WHERE username = $1", username)
+async def add_failure(conn: asyncpg.Connection, username: str, client: str) -> int:
+    """Count an attempt as a failure before its password is checked (committed at once), so
+    parallel guesses see each other and cannot slip past the limits together."""
+    return await conn.fetchval(
+        "INSERT INTO login_failures(username, client) VALUES ($1, $2) RETURNING id",
+        username,
+        client,
+    )
+
+
+async def failures_around(
+    conn: asyncpg.Connection, username: str, client: str, window_seconds: float, own: int
+) -> asyncpg.Record:
+    """The failures within the window besides attempt `own`: of this name from this address,
+    from this address, everywhere; and the database's clock, which the times come from."""
+    return await conn.fetchrow(
+        "SELECT"
+        " count(*) FILTER (WHERE username = $1 AND client = $2) AS pair,"
+        " max(at) FILTER (WHERE username = $1 AND client = $2) AS pair_last,"
+        " count(*) FILTER (WHERE client = $2) AS client,"
+        " min(at) FILTER (WHERE client = $2) AS client_oldest,"
+        " max(at) FILTER (WHERE client = $2) AS client_last,"
+        " count(*) AS total, now() AS now"
+        " FROM login_failures"
+        " WHERE at >= now() - make_interval(secs => $3) AND id <> $4",
+        username,
+        client,
+        window_seconds,
+        own,
+    )
+
+
+async def drop_failure(conn: asyncpg.Connection, failure_id: int) -> None:
+    """An attempt held back unchecked is no failure: it must not lengthen anyone's wait."""
+    await conn.execute("DELETE FROM login_failures WHERE id = $1", failure_id)
+
+
+async def clear_failures(conn: asyncpg.Connection, username: str, client: str | None) -> None:
+    """After a sign-in from `client`: that address's failures of the name. After a password
+    reset (`client` None): the name's failures from everywhere."""
+    await conn.execute(
+        "DELETE FROM login_failures WHERE username = $1 AND ($2::text IS NULL OR client = $2)",
+        username,
+        client,
+    )
 
 
 # --- audit ---------------------------------------------------------------------------------

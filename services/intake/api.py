@@ -1,6 +1,7 @@
 """Intake HTTP API: the public registration endpoint and its status, the published criteria,
 the recruiters' review queue, and the internal reads for the hand-off and for privacy."""
 
+import asyncio
 import hashlib
 import ipaddress
 import json
@@ -20,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException
 
-from services.common import erasure, keys, outbox
+from services.common import erasure, filecheck, keys, outbox
 from services.common.auth import Actor, require_service, role
 from services.common.batching import Batcher
 from services.common.db import db_conn
@@ -506,9 +507,19 @@ async def review_file(
     _: Actor = Depends(recruiter),
     conn: asyncpg.Connection = Depends(db_conn),
 ) -> Response:
-    """The CV or photo, so the recruiter can judge what the criteria could not."""
+    """The CV or photo, so the recruiter can judge what the criteria could not: only if it
+    passes the checks documents applies to every file it stores (a recruiter's machine is
+    where a hostile file would do its harm)."""
     await waiting_for_review(conn, registration_id)
-    return await file_response(conn, registration_id, file_id)
+    file = await store.get_file(conn, str(registration_id), str(file_id))
+    if file is None:
+        raise HTTPException(404, "no such file")
+    data = staging.read(settings.staging_key, file)
+    try:
+        await asyncio.to_thread(filecheck.validate, file["kind"], data)
+    except filecheck.Rejected as exc:
+        return problem(exc.status, file["kind"], f"this file is not shown: {exc}")
+    return file_download(file, data)
 
 
 @router.post("/api/intake/review/{registration_id}/accept")
@@ -618,8 +629,12 @@ async def file_response(conn: asyncpg.Connection, registration_id: UUID, file_id
     file = await store.get_file(conn, str(registration_id), str(file_id))
     if file is None:
         raise HTTPException(404, "no such file")
+    return file_download(file, staging.read(settings.staging_key, file))
+
+
+def file_download(file: asyncpg.Record, data: bytes) -> Response:
     return Response(
-        staging.read(settings.staging_key, file),
+        data,
         media_type=file["content_type"],
         headers={
             "Cache-Control": "no-store",

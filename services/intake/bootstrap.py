@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from services.common.service import Service
-from services.common.settings import Settings
+from services.common.settings import Settings, key_problem
 
 
 class IntakeSettings(Settings):
@@ -13,6 +13,9 @@ class IntakeSettings(Settings):
     # Wraps the per-registration keys of staged files (services/intake/staging.py); kept out of
     # the database and its backups, like privacy's MASTER_KEY.
     staging_key: str = ""
+
+    def secret_problems(self) -> list[str | None]:
+        return [*super().secret_problems(), key_problem("STAGING_KEY", self.staging_key)]
 
 
 settings = IntakeSettings(service_name="intake")

@@ -24,6 +24,8 @@ from pydantic import (
     model_validator,
 )
 
+from services.common.mail import safe_name
+
 # The privacy statement a candidate consents to ("begin mei 2018"); consent to any other
 # version is not consent to what we actually do.
 PRIVACY_STATEMENT_VERSION = "2018-05"
@@ -328,7 +330,7 @@ def rejection_mail(first_name: str, criteria: Criteria, unmet: list[str]) -> tup
     ]
     body = "\n".join(
         [
-            f"Beste {first_name},",
+            f"Beste {safe_name(first_name) or 'kandidaat'},",
             "",
             "Dank je wel voor je inschrijving bij Allegro Talent. Wij hebben je inschrijving",
             "vergeleken met onze inschrijvingscriteria. Helaas voldoet je inschrijving niet aan",

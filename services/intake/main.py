@@ -7,7 +7,7 @@ from .bootstrap import service, settings
 
 service.on_start(lambda: staging.check(settings.staging_key))
 service.background(lambda: workers.run(service))  # rejection notices, rate-limit sweep, gauges
-app = service.create_app([api.router, api.internal])
+app = service.create_app([api.router, api.internal], **settings.api_docs)
 # An oversized registration is refused before a byte of it is parsed or spooled to disk.
 app.add_middleware(
     BodyLimit,

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from services.common.service import Service
-from services.common.settings import Settings
+from services.common.settings import Settings, key_problem
 
 
 class PrivacySettings(Settings):
@@ -48,6 +48,9 @@ class PrivacySettings(Settings):
     scan_tick_seconds: float = 1.0
     scan_stale_seconds: float = 15.0
     scan_keep_hours: float = 24.0
+
+    def secret_problems(self) -> list[str | None]:
+        return [*super().secret_problems(), key_problem("MASTER_KEY", self.master_key)]
 
 
 settings = PrivacySettings()

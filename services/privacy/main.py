@@ -1,7 +1,9 @@
 """`uvicorn services.privacy.main:app`"""
 
+from services.common.errors import BodyLimit
+
 from . import api, exports, handlers, housekeeping, registers, scanjobs, selfservice  # noqa: F401
-from .bootstrap import service
+from .bootstrap import service, settings
 
 
 @service.on_start
@@ -14,6 +16,10 @@ service.background(housekeeping.loop)  # deadlines, re-sends, expired exports
 service.background(scanjobs.loop)  # verification scan jobs: alive, stale, stopped with us
 
 
+MAX_BODY = 1_000_000  # bytes; requests, registers and statements are small
+
 app = service.create_app(
-    [api.router, api.internal, selfservice.router, registers.router, registers.public]
+    [api.router, api.internal, selfservice.router, registers.router, registers.public],
+    **settings.api_docs,
 )
+app.add_middleware(BodyLimit, max_bytes=MAX_BODY, message="the request body is too large")

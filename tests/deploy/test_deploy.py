@@ -1,5 +1,6 @@
 """deploy/ cannot run here (no Docker engine); check what can be checked without one."""
 
+import ipaddress
 import re
 import subprocess
 import sys
@@ -39,6 +40,25 @@ def test_every_service_is_deployed_with_its_own_database_and_health_check():
     assert [
         n for n, s in compose["services"].items() if "MASTER_KEY" in (s.get("environment") or {})
     ] == ["privacy"]
+
+
+def test_client_addresses_are_taken_only_from_the_proxies_in_front():
+    """The gateway trusts X-Forwarded-For from the TLS proxy in front of it only (the operator
+    names it), and the services from the gateway only (its fixed address): a caller cannot
+    pick the address its limits are counted under."""
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    gateway = compose["services"]["gateway"]
+    assert gateway["environment"]["FORWARDED_ALLOW_IPS"].startswith("${TRUSTED_PROXIES:?")
+    [(network, attached)] = gateway["networks"].items()
+    address = attached["ipv4_address"]
+    [config] = compose["networks"][network]["ipam"]["config"]
+    fixed = ipaddress.ip_address(address)
+    assert fixed in ipaddress.ip_network(config["subnet"])
+    assert fixed not in ipaddress.ip_network(config["ip_range"])  # never handed to another
+    for name in SERVICES:
+        if name != "gateway":
+            assert compose["services"][name]["environment"]["FORWARDED_ALLOW_IPS"] == address
+    assert "TRUSTED_PROXIES" in (DEPLOY / "README.md").read_text()
 
 
 def test_image_runs_as_non_root_with_the_same_command_as_local_runs():

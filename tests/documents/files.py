@@ -141,3 +141,69 @@ def with_zip_appended(data: bytes) -> bytes:
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("payload.exe", EXECUTABLE)
     return data + buf.getvalue()
+
+
+def pdf_with(catalog: bytes = b"", page: bytes = b"", objects: tuple[bytes, ...] = ()) -> bytes:
+    """`pdf()` with entries added to its catalog and page, and objects 6, 7, ... appended."""
+    data = pdf()
+    data = data.replace(b"/Pages 2 0 R >>", b"/Pages 2 0 R " + catalog + b" >>", 1)
+    data = data.replace(b"/F1 5 0 R >> >>", b"/F1 5 0 R >> >> " + page, 1)
+    return _reindexed(data, objects)
+
+
+def _reindexed(data: bytes, extra: tuple[bytes, ...]) -> bytes:
+    """Rebuild the file's xref table after its objects changed (offsets move)."""
+    body = data[: data.index(b"xref\n")]
+    for number, obj in enumerate(extra, 6):
+        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    offsets = [body.index(b"\n%d 0 obj\n" % n) + 1 for n in range(1, 6 + len(extra))]
+    out = body + b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(offsets) + 1,
+        len(body),
+    )
+
+
+def pdf_hiding_in_an_object_stream(hidden: bytes, catalog: bytes) -> bytes:
+    """A PDF 1.5 whose object 6 (`hidden`) sits compressed in an object stream (object 7), so
+    none of its bytes appear in the file; `catalog` entries may refer to it (6 0 R)."""
+    head = pdf()[: pdf().index(b"xref\n")].replace(b"%PDF-1.4", b"%PDF-1.5", 1)
+    head = head.replace(b"/Pages 2 0 R >>", b"/Pages 2 0 R " + catalog + b" >>", 1)
+    prefix = b"6 0 "
+    packed = zlib.compress(prefix + hidden)
+    stream = (
+        b"7 0 obj\n<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+        % (len(prefix), len(packed))
+        + packed
+        + b"\nendstream\nendobj\n"
+    )
+    offsets = [head.index(b"\n%d 0 obj\n" % n) + 1 for n in range(1, 6)]
+    body = head + stream
+    offsets.append(len(head))  # object 7
+    xref_at = len(body)
+    rows = [b"\x00" + struct.pack(">I", 0) + b"\xff\xff"]  # object 0: free
+    rows += [b"\x01" + struct.pack(">I", o) + b"\x00\x00" for o in offsets[:5]]  # 1-5
+    rows.append(b"\x02" + struct.pack(">I", 7) + b"\x00\x00")  # 6: in stream 7, index 0
+    rows.append(b"\x01" + struct.pack(">I", offsets[5]) + b"\x00\x00")  # 7
+    rows.append(b"\x01" + struct.pack(">I", xref_at) + b"\x00\x00")  # 8: this xref stream
+    table = b"".join(rows)
+    return (
+        body
+        + b"8 0 obj\n<< /Type /XRef /Size 9 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % len(table)
+        + table
+        + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    )
+
+
+def docx_with_relation(target: str, rel_type: str, external: bool = True) -> bytes:
+    """A DOCX whose document has one relationship (e.g. a remote template, an image, a link)."""
+    mode = ' TargetMode="External"' if external else ""
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/{rel_type}" Target="{target}"{mode}/></Relationships>'
+    )
+    return docx(extra={"word/_rels/document.xml.rels": rels.encode()})

@@ -114,3 +114,84 @@ def test_a_pdf_built_to_be_slow_to_read_is_stored_without_its_text():
     content_type, text = domain.inspect("cv", files.pdf("Heel lange tekst " * 150_000))
     assert content_type == domain.PDF and text == ""
     assert time.monotonic() - started < 2
+
+
+SCRIPT = b"<< /S /JavaScript /JS (app.alert(1)) >>"
+GOTO = b"<< /S /GoTo /D [3 0 R /Fit] >>"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # Names written with #xx escapes are the same names: /J#61vaScript is /JavaScript.
+        files.pdf_with(catalog=b"/OpenAction << /S /J#61vaScript /#4AS (app.alert(1)) >>"),
+        # Actions run when a page opens or closes (additional actions), escaped or not.
+        files.pdf_with(page=b"/AA << /O 6 0 R >>", objects=(GOTO,)),
+        files.pdf_with(page=b"/#41A << /O 6 0 R >>", objects=(GOTO,)),
+        # A harmless-looking OpenAction whose /Next starts a program.
+        files.pdf_with(
+            catalog=b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next 6 0 R >>",
+            objects=(b"<< /S /L#61unch /F (calc.exe) >>",),
+        ),
+        # The same chain, its action compressed in an object stream: no byte of it is visible.
+        files.pdf_hiding_in_an_object_stream(
+            b"<< /S /Launch /F (calc.exe) >>",
+            catalog=b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next 6 0 R >>",
+        ),
+        files.pdf_hiding_in_an_object_stream(SCRIPT, catalog=b"/Names << /JavaScript 6 0 R >>"),
+        # An object nothing refers to is still read by viewers that rebuild a damaged file.
+        files.pdf_with(objects=(b"<< /S /J#61vaScript /J#53 (app.alert(1)) >>",)),
+    ],
+    ids=["escaped-names", "page-aa", "escaped-aa", "next-launch", "objstm-launch",
+         "objstm-names", "orphan-script"],
+)  # fmt: skip
+def test_pdf_with_active_content_anywhere_in_any_spelling_is_refused(data):
+    with pytest.raises(domain.Rejected, match="not accepted") as caught:
+        domain.validate("cv", data)
+    assert caught.value.status == 415
+
+
+def test_pdfs_with_harmless_actions_and_links_are_accepted():
+    link = b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI (https://x) >> >>"
+    data = files.pdf_with(
+        catalog=b"/OpenAction [3 0 R /Fit]", page=b"/Annots [6 0 R]", objects=(link,)
+    )
+    assert domain.validate("cv", data) == domain.PDF
+    hidden = files.pdf_hiding_in_an_object_stream(
+        b"<< /S /GoTo /D [3 0 R /Fit] >>", catalog=b"/OpenAction 6 0 R"
+    )
+    assert domain.validate("cv", hidden) == domain.PDF
+
+
+@pytest.mark.parametrize(
+    ("target", "rel_type"),
+    [
+        ("https://evil.example/template.dotm", "attachedTemplate"),  # remote template
+        ("file://///evil.example/share/pixel.png", "image"),  # leaks the reader's credentials
+        ("https://evil.example/frame.html", "frame"),
+        ("https://evil.example/object.bin", "oleObject"),
+    ],
+)
+def test_docx_with_external_relations_is_refused(target, rel_type):
+    with pytest.raises(domain.Rejected, match="external") as caught:
+        domain.validate("cv", files.docx_with_relation(target, rel_type))
+    assert caught.value.status == 415
+
+
+def test_docx_with_embedded_objects_is_refused():
+    embedded = [
+        files.docx(extra={"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 100}),
+        files.docx(extra={"word/activeX/activeX1.xml": b"<ax/>"}),
+        files.docx_with_relation("embeddings/Microsoft_Excel.xlsx", "package", external=False),
+        files.docx_with_relation("embeddings/oleObject1.bin", "oleObject", external=False),
+    ]
+    for data in embedded:
+        with pytest.raises(domain.Rejected, match="embedded") as caught:
+            domain.validate("cv", data)
+        assert caught.value.status == 415
+
+
+def test_docx_with_a_hyperlink_is_accepted():
+    # A link to a LinkedIn profile is external too, but only followed when clicked.
+    data = files.docx_with_relation("https://www.linkedin.com/in/someone", "hyperlink")
+    assert domain.validate("cv", data) == domain.DOCX

@@ -1,10 +1,13 @@
 """Employees for the gateway tests: made with the real command line, signed in over HTTP."""
 
+import contextlib
 import secrets
+import socket
 import subprocess
 import sys
+import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -46,6 +49,39 @@ def employees(platform: Platform) -> dict[str, Employee]:
     return {
         role: add_employee(platform, role) for role in ("recruiter", "privacy_officer", "admin")
     }
+
+
+@contextlib.contextmanager
+def another_gateway(platform: Platform, env: dict[str, str]) -> Iterator[str]:
+    """A second gateway process on the same database, with settings changed by `env`; its URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "services.gateway.main:app", "--host", "127.0.0.1",
+         "--port", str(port), "--no-access-log"],
+        env=platform.service_env("gateway") | env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, "the second gateway exited"
+            try:
+                if httpx.get(f"{url}/healthz", timeout=3).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 async def sign_in(platform: Platform, who: Employee) -> httpx.AsyncClient:

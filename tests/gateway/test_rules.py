@@ -1,7 +1,7 @@
 """The gateway's pure rules: the role matrix covers every route, lockout, passwords, the
 registration form's mapping to intake's JSON. No infrastructure needed."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from starlette.datastructures import FormData
@@ -80,10 +80,58 @@ def test_dot_segments_are_refused():
     assert domain.safe_path("/api/candidates/abc/notes")
 
 
-def test_lockout_after_five_failures():
-    now = datetime(2026, 1, 1, tzinfo=UTC)
-    assert domain.locked_until(4, now) is None
-    assert domain.locked_until(5, now) == now + domain.LOCKOUT
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+LIMITS = domain.Throttle(
+    window=timedelta(hours=1),
+    free_failures=5,
+    backoff=timedelta(seconds=30),
+    backoff_max=timedelta(minutes=15),
+    client_failures=100,
+    global_failures=1000,
+)
+
+
+def failures(**counts: object) -> domain.Failures:
+    return domain.Failures(
+        **({"pair": 0, "pair_last": None, "client": 0, "client_oldest": None}
+           | {"client_last": None, "total": 0} | counts)
+    )  # fmt: skip
+
+
+def test_five_failures_of_a_name_from_an_address_are_free_then_the_wait_doubles():
+    assert domain.sign_in_wait(LIMITS, failures(pair=4, pair_last=NOW), NOW) is None
+    waits = [
+        domain.sign_in_wait(LIMITS, failures(pair=n, pair_last=NOW), NOW) for n in range(5, 12)
+    ]
+    assert [w.total_seconds() for w in waits] == [30, 60, 120, 240, 480, 900, 900]
+
+
+def test_the_wait_runs_from_the_last_failure_and_ends():
+    last = NOW - timedelta(seconds=20)
+    assert domain.sign_in_wait(LIMITS, failures(pair=5, pair_last=last), NOW) == timedelta(
+        seconds=10
+    )
+    assert (
+        domain.sign_in_wait(LIMITS, failures(pair=50, pair_last=NOW - LIMITS.backoff_max), NOW)
+        is None
+    )
+
+
+def test_an_address_with_too_many_failures_waits_until_the_oldest_decays():
+    oldest = NOW - timedelta(minutes=45)
+    got = domain.sign_in_wait(
+        LIMITS, failures(client=100, client_oldest=oldest, client_last=NOW), NOW
+    )
+    assert got == timedelta(minutes=15)
+    assert domain.sign_in_wait(LIMITS, failures(client=99, client_oldest=oldest), NOW) is None
+
+
+def test_in_a_flood_only_addresses_that_failed_wait():
+    flood = {"total": 1000}
+    clean = failures(**flood)
+    assert domain.sign_in_wait(LIMITS, clean, NOW) is None
+    failed = failures(client=1, client_oldest=NOW, client_last=NOW, **flood)
+    assert domain.sign_in_wait(LIMITS, failed, NOW) == LIMITS.backoff_max
 
 
 @pytest.mark.parametrize(
@@ -100,12 +148,14 @@ def test_password_rules(password, ok):
 
 
 def test_reads_of_personal_data_without_their_own_audit_are_audited_here():
-    assert domain.audited_read("GET", "/api/crm/contacts/k-9") == (True, "k-9")
-    assert domain.audited_read("GET", "/api/crm/contacts/k-9/contact-moments") == (True, "k-9")
-    assert domain.audited_read("PATCH", "/api/crm/contacts/k-9") == (False, None)
-    assert domain.audited_read("GET", "/api/privacy/requests/r-1/export") == (True, None)
+    assert domain.audited_read("GET", "/api/crm/contacts/k-9") == ("read", "k-9")
+    assert domain.audited_read("GET", "/api/crm/contacts/k-9/contact-moments") == ("read", "k-9")
+    assert domain.audited_read("PATCH", "/api/crm/contacts/k-9") == (None, None)
+    assert domain.audited_read("GET", "/api/privacy/requests/r-1/export") == ("read", None)
+    review = "/api/intake/review/r-1/files/f-1"
+    assert domain.audited_read("GET", review) == ("intake.review.read", None)
     # candidates and documents record their own reads: not twice
-    assert domain.audited_read("GET", "/api/candidates/c-1") == (False, None)
+    assert domain.audited_read("GET", "/api/candidates/c-1") == (None, None)
 
 
 def test_registration_form_becomes_intake_json():

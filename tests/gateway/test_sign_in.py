@@ -58,25 +58,25 @@ async def test_sign_in_must_be_json_so_a_foreign_form_cannot_post_it(platform, e
     assert "session" not in resp.cookies
 
 
-async def test_five_failures_lock_the_account_even_for_the_right_password(platform):
+async def test_after_five_failures_that_address_waits_even_with_the_right_password(platform):
     who = add_employee(platform, "recruiter")
     async with httpx.AsyncClient(base_url=platform.url("gateway")) as client:
-        for _ in range(4):
+        for _ in range(5):
             resp = await client.post(
                 "/api/auth/login", json={"username": who.name, "password": "wrong-password"}
             )
             assert resp.status_code == 401
-        fifth = await client.post(
+        sixth = await client.post(
             "/api/auth/login", json={"username": who.name, "password": "wrong-password"}
         )
-        assert fifth.status_code == 429
-        assert int(fifth.headers["retry-after"]) > 0
+        assert sixth.status_code == 429
+        assert int(sixth.headers["retry-after"]) > 0
         right = await client.post(
             "/api/auth/login", json={"username": who.name, "password": who.password}
         )
         assert right.status_code == 429
         assert "session" not in right.cookies
-    # The command line's reset lifts the lock.
+    # The command line's reset lifts the back-off.
     new_password = "a-fresh-password-" + uuid.uuid4().hex[:8]
     result = cli(platform, "users", "reset-password", who.name, stdin=new_password + "\n")
     assert result.returncode == 0, result.stderr
@@ -87,7 +87,7 @@ async def test_five_failures_lock_the_account_even_for_the_right_password(platfo
         assert resp.status_code == 200
 
 
-async def test_unknown_names_lock_too_so_lockout_reveals_nothing(platform):
+async def test_unknown_names_are_held_back_too_so_it_reveals_nothing(platform):
     name = f"ghost-{uuid.uuid4().hex[:8]}"
     async with httpx.AsyncClient(base_url=platform.url("gateway")) as client:
         codes = [
@@ -96,10 +96,10 @@ async def test_unknown_names_lock_too_so_lockout_reveals_nothing(platform):
             ).status_code
             for _ in range(6)
         ]
-    assert codes == [401, 401, 401, 401, 429, 429]
+    assert codes == [401, 401, 401, 401, 401, 429]
 
 
-async def test_parallel_guessing_does_not_get_past_the_lockout(platform):
+async def test_parallel_guessing_does_not_get_past_the_back_off(platform):
     who = add_employee(platform, "recruiter")
     async with httpx.AsyncClient(base_url=platform.url("gateway"), timeout=60) as client:
 
@@ -110,7 +110,11 @@ async def test_parallel_guessing_does_not_get_past_the_lockout(platform):
             return resp.status_code
 
         codes = await asyncio.gather(*(guess(i) for i in range(12)))
-        assert codes.count(401) <= 5
+        assert set(codes) <= {401, 429} and codes.count(401) <= 5
+        # Guesses held back were never checked: what the burst left unused, one at a time.
+        while (code := await guess(99)) == 401:
+            codes.append(code)
+        assert code == 429 and codes.count(401) == 5
         resp = await client.post(
             "/api/auth/login", json={"username": who.name, "password": who.password}
         )
