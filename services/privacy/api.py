@@ -501,6 +501,11 @@ class SuppressionCheck(BaseModel):
 @internal.post("/suppression/check")
 async def suppression_check(
     body: SuppressionCheck, conn: asyncpg.Connection = Depends(db_conn)
-) -> dict[str, bool]:
-    hashes = [h for h in (body.email_hash, body.phone_hash) if h]
-    return {"suppressed": bool(hashes) and await store.is_suppressed(conn, hashes)}
+) -> dict[str, Any]:
+    """Whether any of the identifiers is suppressed, and which kinds are (intake holds a
+    registration with a suppressed email for its owner, and sends one with only a suppressed
+    phone to a recruiter)."""
+    given = {k: h for k, h in (("email", body.email_hash), ("phone", body.phone_hash)) if h}
+    found = await store.suppressed_among(conn, list(given.values())) if given else set()
+    kinds = sorted(k for k, h in given.items() if h in found)
+    return {"suppressed": bool(kinds), "kinds": kinds}

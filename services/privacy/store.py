@@ -530,10 +530,30 @@ async def is_suppressed(conn: asyncpg.Connection, hashes: list[str]) -> bool:
     return bool(await conn.fetchval("SELECT true FROM suppression WHERE hash = ANY($1)", hashes))
 
 
+async def suppressed_among(conn: asyncpg.Connection, hashes: list[str]) -> set[str]:
+    rows = await conn.fetch("SELECT hash FROM suppression WHERE hash = ANY($1)", hashes)
+    return {r["hash"] for r in rows}
+
+
 async def lift_suppression(
-    conn: asyncpg.Connection, hashes: list[str], subject: str, registration_id: str | None
+    conn: asyncpg.Connection,
+    proven: list[str],
+    hashes: list[str],
+    subject: str,
+    registration_id: str | None,
 ) -> int:
-    result = await conn.execute("DELETE FROM suppression WHERE hash = ANY($1)", hashes)
+    """Lift the suppression of the `proven` hashes (the person showed they own them), and of
+    those of `hashes` suppressed by the same request as a proven one: the same person's other
+    identifier, from the same forget-me or unsubscribe (say their phone with their email).
+    A hash suppressed by another request stays: nothing shows it is this person's."""
+    result = await conn.execute(
+        "WITH same AS (SELECT request_id FROM suppression WHERE hash = ANY($1)"
+        "  AND request_id IS NOT NULL)"
+        " DELETE FROM suppression WHERE hash = ANY($1)"
+        " OR (hash = ANY($2) AND request_id IN (SELECT request_id FROM same))",
+        proven,
+        hashes,
+    )
     lifted = int(result.split()[-1])
     if lifted:
         await conn.execute(

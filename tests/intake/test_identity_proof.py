@@ -1,0 +1,157 @@
+"""Nobody changes a person's data by typing their email: a registration whose email or phone
+is already known (a candidate, a registration in progress, a suppressed person) changes
+nothing and lifts no suppression until the address's owner confirms it from the mail."""
+
+import json
+
+from tests.helpers import eventually, fetch
+from tests.intake.helpers import (
+    confirm,
+    confirmation_link,
+    mails_to,
+    needs_review,
+    outbox_events,
+    post,
+    registration,
+    unique,
+)
+from tests.privacy.support import officer, registered_candidate, wait_status
+
+
+async def profile_of(platform, candidate_id: str) -> dict:
+    rows = await fetch(
+        platform, "candidates", "SELECT profile FROM candidates WHERE id::text = $1", candidate_id
+    )
+    return json.loads(rows[0]["profile"])
+
+
+async def test_a_registration_with_a_candidates_email_changes_nothing_until_the_owner_confirms(
+    platform,
+):
+    reg = unique()
+    candidate_id = await registered_candidate(platform, reg)
+    intruder = reg | {"first_name": "Mallory", "phone": "06-99998888"}
+
+    resp = await post(platform, intruder)
+    # The answer is the one a new registrant gets: it does not tell that the address is known.
+    assert resp.status_code == 202, resp.text
+    assert resp.json()["status"] == "accepted"
+    held_id = resp.json()["id"]
+
+    # The link goes to the address itself, the only place where its owner can be reached.
+    link_id, token = await confirmation_link(platform, reg["email"])
+    assert link_id == held_id
+    held = await registration(platform, held_id)
+    assert held is not None and held["status"] == "unconfirmed"
+    assert await outbox_events(platform, held_id) == []  # nothing handed off
+    profile = await profile_of(platform, candidate_id)
+    assert (profile["first_name"], profile["phone"]) == (reg["first_name"], reg["phone"])
+
+    # A wrong token changes nothing either.
+    wrong = await confirm(platform, held_id, "x" * 43)
+    assert wrong.status_code == 404
+    assert (await registration(platform, held_id))["status"] == "unconfirmed"
+
+    # The owner of the address confirms: now it is their registration, merged into their profile.
+    confirmed = await confirm(platform, held_id, token)
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["status"] == "accepted"
+
+    async def updated():
+        return (await profile_of(platform, candidate_id))["first_name"] == "Mallory"
+
+    await eventually(updated, timeout=60)
+    [(_, event, _)] = await outbox_events(platform, held_id)
+    assert event.subject == candidate_id and event.data["existing"] is True
+    assert event.data["verified"] == ["email"]
+    # The link works once.
+    again = await confirm(platform, held_id, token)
+    assert again.status_code in (404, 409)
+
+
+async def test_registering_again_after_forget_me_lifts_no_suppression_until_confirmed(platform):
+    reg = unique()
+    candidate_id = await registered_candidate(platform, reg)
+    async with officer(platform) as client:
+        resp = await client.post(
+            "/api/privacy/requests",
+            json={"type": "erasure", "subject": {"candidate_id": candidate_id}},
+        )
+        await wait_status(client, resp.json()["id"], "complete")
+
+        back = await post(platform, reg)
+        assert back.status_code == 202, back.text
+        held_id, token = await confirmation_link(platform, reg["email"])
+        assert held_id == back.json()["id"]
+        assert await outbox_events(platform, held_id) == []
+        for identifier in ({"email": reg["email"]}, {"phone": reg["phone"]}):
+            check = await client.post("/api/privacy/suppression/check", json=identifier)
+            assert check.json() == {"suppressed": True}, identifier
+
+        assert (await confirm(platform, held_id, token)).status_code == 200
+
+        async def lifted():
+            checks = [
+                await client.post("/api/privacy/suppression/check", json=identifier)
+                for identifier in ({"email": reg["email"]}, {"phone": reg["phone"]})
+            ]
+            return all(c.json() == {"suppressed": False} for c in checks)
+
+        await eventually(lifted, timeout=60)
+
+
+async def test_an_unconfirmed_registration_expires_and_is_destroyed(platform):
+    reg = unique()
+    await registered_candidate(platform, reg)
+    held_id = (await post(platform, reg | {"first_name": "Mallory"})).json()["id"]
+    _, token = await confirmation_link(platform, reg["email"])
+    await fetch(
+        platform,
+        "intake",
+        "UPDATE registrations SET confirm_by = now() - interval '1 second' WHERE id = $1",
+        held_id,
+    )
+
+    async def destroyed():
+        return await registration(platform, held_id) is None
+
+    await eventually(destroyed, timeout=60)
+    files = await fetch(
+        platform, "intake", "SELECT 1 FROM registration_files WHERE registration_id = $1", held_id
+    )
+    assert files == []
+    assert (await confirm(platform, held_id, token)).status_code == 404
+
+
+async def test_a_registration_with_a_known_phone_goes_to_a_recruiter_as_a_separate_person(
+    platform,
+):
+    reg = unique()
+    candidate_id = await registered_candidate(platform, reg)
+    other = unique(phone=reg["phone"], first_name="Mallory")
+
+    resp = await post(platform, other)
+    assert resp.status_code == 202, resp.text
+    assert resp.json()["status"] == "in_review"
+    held = await registration(platform, resp.json()["id"])
+    assert held["status"] == "needs_review"
+    assert held["subject"] != candidate_id and held["existing"] is False
+    reasons = json.loads(held["screening"])["reasons"]
+    assert {"criterion": "known_phone", "value": None, "result": "review"} in reasons
+    assert (await profile_of(platform, candidate_id))["first_name"] == reg["first_name"]
+    # Nothing is mailed to either address: the phone cannot be asked by mail.
+    assert await mails_to(platform, other["email"]) == []
+
+
+async def test_a_second_registration_while_the_first_is_in_progress_waits_for_confirmation(
+    platform,
+):
+    reg = needs_review()
+    first = (await post(platform, reg)).json()["id"]
+    second = await post(platform, reg | {"first_name": "Mallory"})
+    assert second.status_code == 202
+    assert second.json()["status"] == "in_review"  # as the first one was answered
+    held = await registration(platform, second.json()["id"])
+    assert held["status"] == "unconfirmed"
+    assert held["subject"] == (await registration(platform, first))["subject"]
+    assert (await registration(platform, first))["status"] == "needs_review"
