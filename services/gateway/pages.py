@@ -447,6 +447,41 @@ async def privacy_form(request: Request, form_name: str = "ask") -> Response:
     )
 
 
+# --- public: the confirmation link of a registration with a known address ------------------
+
+REGISTRATION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+CONFIRM_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def confirm_link_valid(registration_id: str, token: str) -> bool:
+    return bool(REGISTRATION_ID.fullmatch(registration_id) and CONFIRM_TOKEN.fullmatch(token))
+
+
+@router.get("/register/confirm/{registration_id}/{token}")
+async def confirm_registration_link(request: Request, registration_id: str, token: str) -> Response:
+    """Opening the link confirms nothing (mail scanners open links); the button does."""
+    if not confirm_link_valid(registration_id, token):
+        return render(request, "confirm.html", 404, step="invalid")
+    return render(request, "confirm.html", step="ask", registration_id=registration_id, token=token)
+
+
+@router.post("/register/confirm/{registration_id}/{token}")
+async def confirm_registration(request: Request, registration_id: str, token: str) -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    if not confirm_link_valid(registration_id, token):
+        return render(request, "confirm.html", 404, step="invalid")
+    reply = await proxy.call(
+        request, "intake", "POST", f"/api/intake/registrations/{registration_id}/confirm",
+        json_body={"token": token}, anonymous=True,
+    )  # fmt: skip
+    if reply.ok:
+        return render(request, "confirm.html", step="done")
+    status = reply.status if reply.status < 500 else 502
+    return render(request, "confirm.html", status, step="invalid", reply=reply)
+
+
 # --- public: the consent-renewal link of the retention mail ---------------------------------
 
 RENEWAL_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
