@@ -409,8 +409,10 @@ async def privacy_form(request: Request, form_name: str = "ask") -> Response:
             json_body={"code": text(form, "code", 20)},
             anonymous=True,
         )
-        if reply.ok:
+        body = reply.body if isinstance(reply.body, dict) else {}
+        if reply.ok and body.get("status") != "identity_unverified":
             return render(request, "privacy.html", step="done", reply=reply.body, **ctx)
+        # Not yet done (a corrected email: the new address's code comes next), or refused.
         return render(
             request,
             "privacy.html",

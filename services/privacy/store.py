@@ -220,6 +220,14 @@ async def count_code_attempt(conn: asyncpg.Connection, request_id: str) -> int:
     )
 
 
+async def code_to_new_address(
+    conn: asyncpg.Connection, request_id: str, code_hash: str, expires_at: datetime
+) -> None:
+    """The next code goes to the new address of an email correction (attempts start afresh)."""
+    await set_code(conn, request_id, code_hash, expires_at)
+    await conn.execute("UPDATE requests SET code_sent_to = 'new_address' WHERE id = $1", request_id)
+
+
 async def clear_code(conn: asyncpg.Connection, request_id: str) -> None:
     await conn.execute(
         "UPDATE requests SET code_hash = NULL, code_expires_at = NULL WHERE id = $1", request_id
@@ -232,6 +240,18 @@ async def expired_unverified(conn: asyncpg.Connection) -> list[str]:
         " AND code_expires_at < now() - interval '1 day'"
     )
     return [str(r["id"]) for r in rows]
+
+
+# Namespace of the self-service limit locks (the two-key form, apart from SUBJECT_LOCK's).
+LIMIT_LOCK = 7_204_554
+
+
+async def lock_buckets(conn: asyncpg.Connection, buckets: list[str]) -> None:
+    """Counting and recording attempts take turns per bucket until the transaction ends, so
+    parallel requests are counted one by one: none decides on a count another is about to
+    raise. Taken in one order, so two requests never wait on each other crosswise."""
+    for bucket in sorted(set(buckets)):
+        await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", LIMIT_LOCK, bucket)
 
 
 async def record_attempt(conn: asyncpg.Connection, bucket: str) -> None:
