@@ -211,21 +211,31 @@ class SuppressionUnknown(Exception):
     """privacy could not say whether the person is suppressed."""
 
 
+async def _suppressed_many(hashes: list[str]) -> dict[str, bool]:
+    resp = await service.http.post(
+        f"{settings.privacy_url}/internal/suppression/lookups",
+        json={"hashes": hashes},
+        timeout=5.0,
+    )
+    resp.raise_for_status()
+    return {str(h): True for h in resp.json()["suppressed"]}
+
+
+_suppression = Batcher[str, bool](_suppressed_many)  # like _lookups: one request for many
+
+
 async def suppressed_kinds(email_hash: str, phone_hash: str) -> set[str]:
     """Which of the registration's identifiers are on privacy's suppression list. Unlike the
     candidate lookup, not knowing is not taken as 'no': a suppressed person's registration
     must wait for their confirmation."""
     try:
-        resp = await service.http.post(
-            f"{settings.privacy_url}/internal/suppression/check",
-            json={"email_hash": email_hash, "phone_hash": phone_hash},
-            timeout=5.0,
+        email, phone = await asyncio.gather(
+            _suppression.get(email_hash), _suppression.get(phone_hash)
         )
-        resp.raise_for_status()
-        return {k for k in resp.json()["kinds"] if k in ("email", "phone")}
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
         log.warning("suppression check failed", extra={"error": type(exc).__name__})
         raise SuppressionUnknown from exc
+    return {kind for kind, found in (("email", email), ("phone", phone)) if found}
 
 
 @dataclass

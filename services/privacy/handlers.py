@@ -224,12 +224,12 @@ async def registration_accepted(event: Envelope, conn: asyncpg.Connection) -> No
         return
     email_hash = fields.get("email_hash") or _hash("email", fields.get("email"))
     phone_hash = fields.get("phone_hash") or _hash("phone", fields.get("phone"))
-    await store.remember_hashes(conn, event.subject, email_hash, phone_hash)
     hashes = [h for h in (email_hash, phone_hash) if h]
     verified = set(event.data.get("verified") or [])
     proven = [
         h for kind, h in (("email", email_hash), ("phone", phone_hash)) if kind in verified and h
     ]
+    await store.remember_hashes(conn, event.subject, email_hash, phone_hash, came_back=bool(proven))
     lifted = 0
     if proven:
         lifted = await store.lift_suppression(

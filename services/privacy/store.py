@@ -428,11 +428,20 @@ async def get_progress(conn: asyncpg.Connection, request_id: str) -> list[asyncp
 
 
 async def remember_hashes(
-    conn: asyncpg.Connection, subject: str, email_hash: str | None, phone_hash: str | None
+    conn: asyncpg.Connection,
+    subject: str,
+    email_hash: str | None,
+    phone_hash: str | None,
+    *,
+    came_back: bool,
 ) -> None:
     """A registration's hashes: what it leaves out stays as known (a returning candidate's
-    registration is merged into the profile the same way)."""
-    await _index_hashes(conn, subject, email_hash, phone_hash, "candidate", registration=True)
+    registration is merged into the profile the same way). `came_back`: the registrant proved
+    to own the address (registered_since counts only such a registration as the person's
+    return; someone typing their phone is not)."""
+    await _index_hashes(
+        conn, subject, email_hash, phone_hash, "candidate", registration=True, came_back=came_back
+    )
 
 
 async def correct_hashes(
@@ -454,6 +463,7 @@ async def _index_hashes(
     kind: str,
     *,
     registration: bool,
+    came_back: bool = False,
 ) -> None:
     """Set the subject's current hashes; those they replace are kept as former ones."""
     old = await conn.fetchrow(
@@ -462,8 +472,9 @@ async def _index_hashes(
     if registration and old is not None:
         email_hash = email_hash or old["email_hash"]
         phone_hash = phone_hash or old["phone_hash"]
-    # updated_at is when a registration was last read (registered_since: the person came
-    # back); a correction is not that, so it leaves the time alone ('-infinity': none read).
+    # updated_at is when a registration proven by its registrant was last read
+    # (registered_since: the person came back); a correction or a registration nobody proved
+    # is not that, so it leaves the time alone ('-infinity': none read).
     await conn.execute(
         "INSERT INTO subject_index(subject, email_hash, phone_hash, updated_at)"
         " VALUES ($1, $2, $3, CASE WHEN $4 THEN now() ELSE '-infinity' END)"
@@ -473,7 +484,7 @@ async def _index_hashes(
         subject,
         email_hash,
         phone_hash,
-        registration,
+        came_back,
     )
     current = [h for h in (email_hash, phone_hash) if h]
     if old is not None:

@@ -4,7 +4,9 @@ nothing and lifts no suppression until the address's owner confirms it from the 
 
 import json
 
-from tests.helpers import eventually, fetch
+import httpx
+
+from tests.helpers import as_employee, eventually, fetch
 from tests.intake.helpers import (
     confirm,
     confirmation_link,
@@ -155,3 +157,41 @@ async def test_a_second_registration_while_the_first_is_in_progress_waits_for_co
     assert held["status"] == "unconfirmed"
     assert held["subject"] == (await registration(platform, first))["subject"]
     assert (await registration(platform, first))["status"] == "needs_review"
+
+
+async def test_a_forgotten_persons_phone_on_a_new_registration_stays_suppressed(platform):
+    reg = unique()
+    candidate_id = await registered_candidate(platform, reg)
+    async with officer(platform) as client:
+        resp = await client.post(
+            "/api/privacy/requests",
+            json={"type": "erasure", "subject": {"candidate_id": candidate_id}},
+        )
+        await wait_status(client, resp.json()["id"], "complete")
+
+        other = unique(phone=reg["phone"])
+        resp = await post(platform, other)
+        assert resp.json()["status"] == "in_review"
+        held = await registration(platform, resp.json()["id"])
+        reasons = json.loads(held["screening"])["reasons"]
+        assert {"criterion": "known_phone", "value": None, "result": "review"} in reasons
+
+        # A recruiter who accepts it makes a person of their own: the phone stays suppressed.
+        async with httpx.AsyncClient(base_url=platform.url("intake")) as http:
+            accepted = await http.post(
+                f"/api/intake/review/{held['id']}/accept",
+                headers=as_employee(platform, "recruiter"),
+            )
+        assert accepted.status_code == 200, accepted.text
+        [(_, event, _)] = await eventually(lambda: outbox_events(platform, str(held["id"])))
+        assert event.data["verified"] == [] and event.data["existing"] is False
+
+        async def remembered():
+            return await fetch(
+                platform, "privacy", "SELECT 1 FROM subject_index WHERE subject = $1",
+                event.subject,
+            )  # fmt: skip
+
+        await eventually(remembered, timeout=60)
+        check = await client.post("/api/privacy/suppression/check", json={"phone": reg["phone"]})
+        assert check.json() == {"suppressed": True}
