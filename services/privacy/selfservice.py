@@ -327,11 +327,11 @@ async def _check_code(
         return HTTPException(
             status_code=410, detail="Te vaak een verkeerde code. Vraag een nieuwe aan."
         ), None
-    if req["type"] == "rectification" and req["code_sent_to"] == "address":
+    existing = await store.find_open(conn, req["type"], req["email_hash"])
+    if existing is None and req["type"] == "rectification" and req["code_sent_to"] == "address":
         if await _new_address(conn, rid) is not None:
             return None, None  # the new address confirms next (_code_for_new_address)
     await store.clear_code(conn, rid)
-    existing = await store.find_open(conn, req["type"], req["email_hash"])
     if existing is not None:
         # Already asked and verified: fold this one into the open request (its person hears
         # when that one completes); corrections are not merged, see ALREADY_CORRECTING.
