@@ -195,3 +195,36 @@ async def test_a_forgotten_persons_phone_on_a_new_registration_stays_suppressed(
         await eventually(remembered, timeout=60)
         check = await client.post("/api/privacy/suppression/check", json={"phone": reg["phone"]})
         assert check.json() == {"suppressed": True}
+
+
+async def test_a_reviewed_registration_whose_email_became_a_candidates_waits_for_its_owner(
+    platform,
+):
+    """Someone registers first with an address nobody knows yet (to a recruiter, for review);
+    then its owner registers and confirms. Accepting the first must not update the owner."""
+    reg = needs_review(first_name="Mallory")
+    first = (await post(platform, reg)).json()["id"]
+    owner = reg | {"first_name": "Sanne", "work_experience": unique()["work_experience"]}
+    second = (await post(platform, owner)).json()["id"]
+    link_id, token = await confirmation_link(platform, reg["email"])
+    assert link_id == second
+    assert (await confirm(platform, second, token)).status_code == 200
+    subject = (await registration(platform, first))["subject"]
+
+    async def profile():
+        return await fetch(
+            platform, "candidates", "SELECT 1 FROM candidates WHERE id::text = $1", subject
+        )
+
+    await eventually(profile, timeout=60)
+    async with httpx.AsyncClient(base_url=platform.url("intake")) as http:
+        accepted = await http.post(
+            f"/api/intake/review/{first}/accept", headers=as_employee(platform, "recruiter")
+        )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["status"] == "awaiting_confirmation"
+    assert (await registration(platform, first))["status"] == "unconfirmed"
+    assert await outbox_events(platform, first) == []
+    link_id, _ = await confirmation_link(platform, reg["email"], 2)
+    assert link_id == first
+    assert (await profile_of(platform, subject))["first_name"] == "Sanne"
