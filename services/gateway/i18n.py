@@ -238,6 +238,13 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "Bedankt voor je inschrijving. We controleren die nu en laten het je weten.",
         "en": "Thank you for registering. We are checking it now and will let you know.",
     },
+    # Said to everyone alike: whether this address was known to us is told only in its mailbox.
+    "registered_check_mail": {
+        "nl": "Kijk ook in je mailbox: is je e-mailadres al bij ons bekend, dan vragen we je daar"
+        " eerst te bevestigen dat de inschrijving van jou is.",
+        "en": "Please also check your mailbox: if we already know your email address, we first"
+        " ask you there to confirm that the registration is yours.",
+    },
     "reference": {"nl": "Kenmerk", "en": "Reference"},
     "privacy_title": {"nl": "Privacy", "en": "Privacy"},
     "self_service": {"nl": "Je rechten", "en": "Your rights"},
