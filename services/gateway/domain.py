@@ -73,6 +73,7 @@ MATRIX: tuple[Rule, ...] = (
     _r(POST, "/api/intake/registrations", PUBLIC),
     _r(READ, "/api/intake/registrations/{id}", PUBLIC),
     _r(POST, "/api/intake/registrations/{id}/confirm", PUBLIC),
+    _r(POST, "/api/intake/registrations/{id}/preview", PUBLIC),
     _r(ANY, "/api/privacy/self-service/**", PUBLIC),
     _r(READ, "/api/privacy/statements/**", PUBLIC),
     _r(READ, "/api/intake/criteria", PUBLIC),

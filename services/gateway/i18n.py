@@ -335,6 +335,10 @@ TEXT: dict[str, dict[str, str]] = {
         "then be updated.",
     },
     "confirm_button": {"nl": "Ja, deze inschrijving is van mij", "en": "Yes, this is mine"},
+    "confirm_name": {"nl": "Naam", "en": "Name"},
+    "confirm_phone": {"nl": "Telefoon", "en": "Phone"},
+    "confirm_city": {"nl": "Woonplaats", "en": "Place of residence"},
+    "confirm_received": {"nl": "Ontvangen", "en": "Received"},
     "confirm_not_mine": {
         "nl": "Niet van jou? Doe dan niets: zonder bevestiging vernietigen we de inschrijving.",
         "en": "Not yours? Then do nothing: unconfirmed, the registration is destroyed.",

@@ -461,10 +461,21 @@ def confirm_link_valid(registration_id: str, token: str) -> bool:
 
 @router.get("/register/confirm/{registration_id}/{token}")
 async def confirm_registration_link(request: Request, registration_id: str, token: str) -> Response:
-    """Opening the link confirms nothing (mail scanners open links); the button does."""
+    """Opening the link confirms nothing (mail scanners open links); the button does. The page
+    shows what is to be confirmed, so the owner recognises their own registration."""
     if not confirm_link_valid(registration_id, token):
         return render(request, "confirm.html", 404, step="invalid")
-    return render(request, "confirm.html", step="ask", registration_id=registration_id, token=token)
+    reply = await proxy.call(
+        request, "intake", "POST", f"/api/intake/registrations/{registration_id}/preview",
+        json_body={"token": token}, anonymous=True,
+    )  # fmt: skip
+    if not reply.ok or not isinstance(reply.body, dict):
+        status = reply.status if 400 <= reply.status < 500 else 502
+        return render(request, "confirm.html", status, step="invalid", reply=reply)
+    return render(
+        request, "confirm.html", step="ask", registration_id=registration_id, token=token,
+        preview=reply.body,
+    )  # fmt: skip
 
 
 @router.post("/register/confirm/{registration_id}/{token}")

@@ -530,6 +530,38 @@ class ConfirmIn(BaseModel):
 NOT_WAITING = "no registration waits for confirmation with this link"
 
 
+async def waiting_for_owner(conn: asyncpg.Connection, reg_id: str, token: str) -> asyncpg.Record:
+    """The unconfirmed registration this link's token opens (404 for any other link)."""
+    row = await store.get_registration(conn, reg_id)
+    if (
+        row is None
+        or row["status"] != "unconfirmed"
+        or not hmac.compare_digest(token_hash(token), row["confirm_hash"])
+    ):
+        raise HTTPException(404, NOT_WAITING)
+    if row["confirm_by"] < utcnow():
+        await store.delete_registration(conn, reg_id)  # what the sweep would do shortly
+        raise HTTPException(404, NOT_WAITING)
+    return row
+
+
+@router.post("/api/intake/registrations/{registration_id}/preview")
+async def preview_registration(
+    registration_id: UUID, body: ConfirmIn, conn: asyncpg.Connection = Depends(db_conn)
+) -> dict[str, Any]:
+    """Public, with the mailed link's token: what the address's owner is asked to confirm, so
+    that they recognise their own registration (and do not confirm one someone else made with
+    their address). A read: the token is in the body, out of URLs and access logs."""
+    row = await waiting_for_owner(conn, str(registration_id), body.token)
+    data = json.loads(row["data"])
+    return {
+        "received_at": row["received_at"].isoformat(),
+        "confirm_by": row["confirm_by"].isoformat(),
+        "registration": {k: data.get(k) for k in ("first_name", "last_name", "phone")}
+        | {"city": (data.get("address") or {}).get("city")},
+    }
+
+
 @router.post("/api/intake/registrations/{registration_id}/confirm")
 async def confirm_registration(
     registration_id: UUID, body: ConfirmIn, conn: asyncpg.Connection = Depends(db_conn)
@@ -539,16 +571,7 @@ async def confirm_registration(
     with a known email go on: to the hand-off (updating that person, lifting a suppression of
     the address) or to a recruiter. The link works once."""
     reg_id = str(registration_id)
-    row = await store.get_registration(conn, reg_id)
-    if (
-        row is None
-        or row["status"] != "unconfirmed"
-        or not hmac.compare_digest(token_hash(body.token), row["confirm_hash"])
-    ):
-        raise HTTPException(404, NOT_WAITING)
-    if row["confirm_by"] < utcnow():
-        await store.delete_registration(conn, reg_id)  # what the sweep would do shortly
-        raise HTTPException(404, NOT_WAITING)
+    row = await waiting_for_owner(conn, reg_id, body.token)
     subject, existing = row["subject"], row["existing"]
     key = None
     if row["held_outcome"] == "accepted":

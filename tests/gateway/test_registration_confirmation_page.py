@@ -36,6 +36,9 @@ async def test_a_known_person_confirms_a_new_registration_from_the_mailed_link(p
         page = await browser.get(f"/register/confirm/{reg_id}/{token}")
         assert page.status_code == 200
         assert 'id="btn-confirm"' in page.text
+        # What is to be confirmed, so the owner recognises their own registration.
+        preview = page.text.split('id="confirm-preview"')[1].split("</dl>")[0]
+        assert "Anne" in preview and person["phone"] in preview
         assert await first_name_of(platform, candidate_id) == person["first_name"]
 
         done = await browser.post(

@@ -49,9 +49,15 @@ async def test_a_registration_with_a_candidates_email_changes_nothing_until_the_
     profile = await profile_of(platform, candidate_id)
     assert (profile["first_name"], profile["phone"]) == (reg["first_name"], reg["phone"])
 
-    # A wrong token changes nothing either.
+    # A wrong token changes nothing either, and shows nothing.
     wrong = await confirm(platform, held_id, "x" * 43)
     assert wrong.status_code == 404
+    async with httpx.AsyncClient(base_url=platform.url("intake")) as http:
+        url = f"/api/intake/registrations/{held_id}/preview"
+        assert (await http.post(url, json={"token": "x" * 43})).status_code == 404
+        assert (await http.post(url, json={"token": "short"})).status_code == 422
+        shown = await http.post(url, json={"token": token})
+    assert shown.json()["registration"]["first_name"] == "Mallory"
     assert (await registration(platform, held_id))["status"] == "unconfirmed"
 
     # The owner of the address confirms: now it is their registration, merged into their profile.
