@@ -444,6 +444,16 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
     # A known email: nothing happens until the address's owner confirms (the mailed link).
     # Whether the person was suppressed is privacy's to act on, and only for what was proven.
     held = known.email
+    if held and await store.unconfirmed_for(conn, email_hash) >= (
+        settings.intake_unconfirmed_per_address
+    ):
+        # Links enough wait in that mailbox: this one is not kept and not mailed. The answer
+        # stays the same (it must not tell that the address is known).
+        REGISTRATIONS.labels("dropped").inc()
+        log.info(
+            "registration dropped: enough wait for confirmation", extra={"registration_id": reg_id}
+        )
+        return receipt(reg_id, "accepted" if screening.outcome == "accepted" else "in_review")
     accepted = screening.outcome == "accepted" and not held
     key = None
     if accepted:

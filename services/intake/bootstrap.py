@@ -17,6 +17,9 @@ class IntakeSettings(Settings):
     staging_key: str = ""
     # How long a registration whose address is already known waits for its owner to confirm.
     intake_confirmation_hours: int = Field(default=24, ge=1, le=168)
+    # At most this many registrations wait for one address's owner (and as many mails went
+    # there): more would let anyone fill a stranger's mailbox through our registration form.
+    intake_unconfirmed_per_address: int = Field(default=3, ge=1, le=20)
     # Where the mailed confirmation link points: the gateway's public URL (PUBLIC_URL in
     # production), else its local address.
     public_url: str = ""

@@ -140,6 +140,14 @@ async def confirm_held(
     )
 
 
+async def unconfirmed_for(conn: asyncpg.Connection, email_hash: str) -> int:
+    """How many registrations with this email wait for its owner (each mailed a link)."""
+    return await conn.fetchval(
+        "SELECT count(*) FROM registrations WHERE email_hash = $1 AND status = 'unconfirmed'",
+        email_hash,
+    )
+
+
 async def set_candidate(conn: asyncpg.Connection, reg_id: str, candidate: str) -> None:
     """The registration's email turned out to be this candidate's: theirs is the subject."""
     await conn.execute(

@@ -234,3 +234,19 @@ async def test_a_reviewed_registration_whose_email_became_a_candidates_waits_for
     link_id, _ = await confirmation_link(platform, reg["email"], 2)
     assert link_id == first
     assert (await profile_of(platform, subject))["first_name"] == "Sanne"
+
+
+async def test_registrations_with_someone_elses_address_cannot_fill_their_mailbox(platform):
+    reg = unique()
+    await registered_candidate(platform, reg)
+    answers = [await post(platform, reg | {"first_name": f"Mallory{n}"}) for n in range(5)]
+    assert [a.status_code for a in answers] == [202] * 5  # the same answer every time
+    await confirmation_link(platform, reg["email"], 3)
+    waiting = await fetch(
+        platform,
+        "intake",
+        "SELECT id FROM registrations WHERE status = 'unconfirmed' AND data->>'email' = $1",
+        reg["email"],
+    )
+    assert len(waiting) == 3
+    assert len(await mails_to(platform, reg["email"])) == 3
