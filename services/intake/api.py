@@ -344,6 +344,10 @@ class SubjectErased(Exception):
     """The subject was erased while this registration was being stored."""
 
 
+class EnoughWaiting(Exception):
+    """Links enough wait in the mailbox of this registration's address."""
+
+
 async def rate_limit(request: Request, conn: asyncpg.Connection) -> JSONResponse | None:
     """429 when this client address made too many attempts within the window; every attempt
     counts, valid or not, in the database so that every instance sees the same count."""
@@ -444,16 +448,6 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
     # A known email: nothing happens until the address's owner confirms (the mailed link).
     # Whether the person was suppressed is privacy's to act on, and only for what was proven.
     held = known.email
-    if held and await store.unconfirmed_for(conn, email_hash) >= (
-        settings.intake_unconfirmed_per_address
-    ):
-        # Links enough wait in that mailbox: this one is not kept and not mailed. The answer
-        # stays the same (it must not tell that the address is known).
-        REGISTRATIONS.labels("dropped").inc()
-        log.info(
-            "registration dropped: enough wait for confirmation", extra={"registration_id": reg_id}
-        )
-        return receipt(reg_id, "accepted" if screening.outcome == "accepted" else "in_review")
     accepted = screening.outcome == "accepted" and not held
     key = None
     if accepted:
@@ -504,6 +498,12 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
                 wrapped_key,
             )
             if held:
+                # Counted under the address's lock (holds for a suppressed address each have a
+                # subject of their own): a burst gets no more than a sequence would.
+                await store.lock_address(conn, email_hash)
+                waiting = await store.unconfirmed_for(conn, email_hash)
+                if waiting >= settings.intake_unconfirmed_per_address:
+                    raise EnoughWaiting
                 token = await hold(conn, reg_id, screening.outcome)
             for file, content in zip(files, sealed, strict=True):
                 await store.insert_file(conn, reg_id, file, content)
@@ -519,6 +519,12 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
     except SubjectErased:
         log.info("registration raced an erasure", extra={"registration_id": reg_id})
         return problem(409, "request", "your registration could not be completed; please resend")
+    except EnoughWaiting:
+        # Neither kept nor mailed; the answer is the one anybody gets, so that it does not
+        # tell that the address is known.
+        REGISTRATIONS.labels("dropped").inc()
+        log.info("registration dropped: enough wait", extra={"registration_id": reg_id})
+        return receipt(reg_id, "accepted" if screening.outcome == "accepted" else "in_review")
     if token is not None and not await mail_confirmation_link(reg_id, reg.email, token):
         await store.delete_registration(conn, reg_id)  # nobody could ever confirm it
         return problem(503, "request", "registration is unavailable; please try again soon")

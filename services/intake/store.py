@@ -140,6 +140,13 @@ async def confirm_held(
     )
 
 
+async def lock_address(conn: asyncpg.Connection, email_hash: str) -> None:
+    """Registrations holding for the same address take turns (until the transaction ends)."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('intake-address:' || $1))", email_hash
+    )
+
+
 async def unconfirmed_for(conn: asyncpg.Connection, email_hash: str) -> int:
     """How many registrations with this email wait for its owner (each mailed a link)."""
     return await conn.fetchval(
