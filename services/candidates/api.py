@@ -485,14 +485,26 @@ async def lookup(body: LookupIn, conn: Conn) -> dict[str, str]:
 
 class LookupsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    email_hashes: list[Hash] = Field(min_length=1, max_length=MAX_ITEMS)
+    email_hashes: list[Hash] = Field(default_factory=list, max_length=MAX_ITEMS)
+    phone_hashes: list[Hash] = Field(default_factory=list, max_length=MAX_ITEMS)
+
+    @model_validator(mode="after")
+    def some_given(self) -> "LookupsIn":
+        if not (self.email_hashes or self.phone_hashes):
+            raise ValueError("give email_hashes or phone_hashes")
+        return self
 
 
 @internal.post("/candidates/lookups")
 async def lookups(body: LookupsIn, conn: Conn) -> dict[str, dict[str, str]]:
-    """Intake identifies many registrants at once under load: email hash → candidate id, for
-    those that have a profile."""
-    return {"candidates": await store.find_by_emails(conn, list(dict.fromkeys(body.email_hashes)))}
+    """Intake identifies many registrants at once under load: email hash → candidate id
+    (`candidates`) and phone hash → candidate id (`phones`), for those that have a profile."""
+    emails = list(dict.fromkeys(body.email_hashes))
+    phones = list(dict.fromkeys(body.phone_hashes))
+    return {
+        "candidates": await store.find_by_emails(conn, emails) if emails else {},
+        "phones": await store.find_by_phones(conn, phones) if phones else {},
+    }
 
 
 @internal.post("/scan")

@@ -103,6 +103,10 @@ async def registration_accepted(event: Envelope, conn: asyncpg.Connection) -> No
     if current is None:
         await store.insert_profile(conn, event.subject, profile, derived(profile))
         kind = "profile.created"
+    elif "email" not in (event.data.get("verified") or []):
+        # Intake updates a known person only with a registration whose email the person
+        # confirmed; anything else is someone typing their address. Kept for an operator.
+        raise Poison("registration for an existing profile without a confirmed email")
     else:
         merged = domain.validate_profile(domain.loads(current["profile"]) | profile)
         await store.replace_profile(conn, event.subject, merged, derived(merged))

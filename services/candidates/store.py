@@ -130,6 +130,16 @@ async def find_by_hash(
     return None
 
 
+async def find_by_phones(conn: asyncpg.Connection, phone_hashes: list[str]) -> dict[str, str]:
+    """Per phone blind index, the oldest profile with it (those without one are left out)."""
+    rows = await conn.fetch(
+        "SELECT DISTINCT ON (phone_hash) phone_hash, id FROM candidates"
+        " WHERE phone_hash = ANY($1) ORDER BY phone_hash, created_at",
+        phone_hashes,
+    )
+    return {r["phone_hash"]: str(r["id"]) for r in rows}
+
+
 async def find_by_emails(conn: asyncpg.Connection, email_hashes: list[str]) -> dict[str, str]:
     """Per email blind index, the oldest profile with it (those without one are left out)."""
     rows = await conn.fetch(

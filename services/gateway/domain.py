@@ -60,6 +60,8 @@ MATRIX: tuple[Rule, ...] = (
     _r(READ, "/lang/{code}", PUBLIC),
     _r(READ | POST, "/login", PUBLIC),
     _r(READ | POST, "/register", PUBLIC),
+    # The link mailed to a known address to confirm a registration: the token is the credential.
+    _r(READ | POST, "/register/confirm/{id}/{token}", PUBLIC),
     _r(READ | POST, "/privacy", PUBLIC),
     _r(POST, "/privacy/{form}", PUBLIC),
     # The consent-renewal link from the retention mail: the token is the credential.
@@ -70,6 +72,8 @@ MATRIX: tuple[Rule, ...] = (
     _r(POST, "/api/auth/login", PUBLIC),
     _r(POST, "/api/intake/registrations", PUBLIC),
     _r(READ, "/api/intake/registrations/{id}", PUBLIC),
+    _r(POST, "/api/intake/registrations/{id}/confirm", PUBLIC),
+    _r(POST, "/api/intake/registrations/{id}/preview", PUBLIC),
     _r(ANY, "/api/privacy/self-service/**", PUBLIC),
     _r(READ, "/api/privacy/statements/**", PUBLIC),
     _r(READ, "/api/intake/criteria", PUBLIC),

@@ -238,6 +238,13 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "Bedankt voor je inschrijving. We controleren die nu en laten het je weten.",
         "en": "Thank you for registering. We are checking it now and will let you know.",
     },
+    # Said to everyone alike: whether this address was known to us is told only in its mailbox.
+    "registered_check_mail": {
+        "nl": "Kijk ook in je mailbox: is je e-mailadres al bij ons bekend, dan vragen we je daar"
+        " eerst te bevestigen dat de inschrijving van jou is.",
+        "en": "Please also check your mailbox: if we already know your email address, we first"
+        " ask you there to confirm that the registration is yours.",
+    },
     "reference": {"nl": "Kenmerk", "en": "Reference"},
     "privacy_title": {"nl": "Privacy", "en": "Privacy"},
     "self_service": {"nl": "Je rechten", "en": "Your rights"},
@@ -318,6 +325,34 @@ TEXT: dict[str, dict[str, str]] = {
         "you again.",
     },
     "link_404": {"nl": "Deze link kennen we niet.", "en": "We do not know this link."},
+    "confirm_title": {"nl": "Inschrijving bevestigen", "en": "Confirm your registration"},
+    "confirm_intro": {
+        "nl": "Er is een inschrijving gedaan met jouw e-mailadres, dat al bij ons bekend is. Is "
+        "deze inschrijving van jou? Pas na je bevestiging verwerken we haar; daarna kunnen je "
+        "gegevens bij ons worden bijgewerkt.",
+        "en": "Someone registered with your email address, which we already know. Is this "
+        "registration yours? Only once you confirm do we process it; your details with us may "
+        "then be updated.",
+    },
+    "confirm_button": {"nl": "Ja, deze inschrijving is van mij", "en": "Yes, this is mine"},
+    "confirm_name": {"nl": "Naam", "en": "Name"},
+    "confirm_phone": {"nl": "Telefoon", "en": "Phone"},
+    "confirm_city": {"nl": "Woonplaats", "en": "Place of residence"},
+    "confirm_received": {"nl": "Ontvangen", "en": "Received"},
+    "confirm_not_mine": {
+        "nl": "Niet van jou? Doe dan niets: zonder bevestiging vernietigen we de inschrijving.",
+        "en": "Not yours? Then do nothing: unconfirmed, the registration is destroyed.",
+    },
+    "confirmed": {
+        "nl": "Dank je wel! Je inschrijving is bevestigd en wordt verwerkt.",
+        "en": "Thank you! Your registration is confirmed and being processed.",
+    },
+    "confirm_gone": {
+        "nl": "Deze link werkt niet (meer): hij is al gebruikt of verlopen. Schrijf je zo nodig "
+        "opnieuw in.",
+        "en": "This link does not work (any more): it was used or has expired. Register again "
+        "if needed.",
+    },
     "link_409": {
         "nl": "Deze link is al gebruikt. Elke link werkt maar één keer.",
         "en": "This link has been used already. Each link works once only.",

@@ -408,8 +408,10 @@ async def privacy_form(request: Request, form_name: str = "ask") -> Response:
             json_body={"code": text(form, "code", 20)},
             anonymous=True,
         )
-        if reply.ok:
+        body = reply.body if isinstance(reply.body, dict) else {}
+        if reply.ok and body.get("status") != "identity_unverified":
             return render(request, "privacy.html", step="done", reply=reply.body, **ctx)
+        # Not yet done (a corrected email: the new address's code comes next), or refused.
         return render(
             request,
             "privacy.html",
@@ -444,6 +446,52 @@ async def privacy_form(request: Request, form_name: str = "ask") -> Response:
         reply=reply,
         **ctx,
     )
+
+
+# --- public: the confirmation link of a registration with a known address ------------------
+
+REGISTRATION_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+CONFIRM_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def confirm_link_valid(registration_id: str, token: str) -> bool:
+    return bool(REGISTRATION_ID.fullmatch(registration_id) and CONFIRM_TOKEN.fullmatch(token))
+
+
+@router.get("/register/confirm/{registration_id}/{token}")
+async def confirm_registration_link(request: Request, registration_id: str, token: str) -> Response:
+    """Opening the link confirms nothing (mail scanners open links); the button does. The page
+    shows what is to be confirmed, so the owner recognises their own registration."""
+    if not confirm_link_valid(registration_id, token):
+        return render(request, "confirm.html", 404, step="invalid")
+    reply = await proxy.call(
+        request, "intake", "POST", f"/api/intake/registrations/{registration_id}/preview",
+        json_body={"token": token}, anonymous=True,
+    )  # fmt: skip
+    if not reply.ok or not isinstance(reply.body, dict):
+        status = reply.status if 400 <= reply.status < 500 else 502
+        return render(request, "confirm.html", status, step="invalid", reply=reply)
+    return render(
+        request, "confirm.html", step="ask", registration_id=registration_id, token=token,
+        preview=reply.body,
+    )  # fmt: skip
+
+
+@router.post("/register/confirm/{registration_id}/{token}")
+async def confirm_registration(request: Request, registration_id: str, token: str) -> Response:
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    if not confirm_link_valid(registration_id, token):
+        return render(request, "confirm.html", 404, step="invalid")
+    reply = await proxy.call(
+        request, "intake", "POST", f"/api/intake/registrations/{registration_id}/confirm",
+        json_body={"token": token}, anonymous=True,
+    )  # fmt: skip
+    if reply.ok:
+        return render(request, "confirm.html", step="done")
+    status = reply.status if reply.status < 500 else 502
+    return render(request, "confirm.html", status, step="invalid", reply=reply)
 
 
 # --- public: the consent-renewal link of the retention mail ---------------------------------

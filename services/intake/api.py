@@ -3,9 +3,11 @@ the recruiters' review queue, and the internal reads for the hand-off and for pr
 
 import asyncio
 import hashlib
+import hmac
 import ipaddress
 import json
 import logging
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -27,6 +29,7 @@ from services.common.batching import Batcher
 from services.common.db import db_conn
 from services.common.envelope import Envelope, new_id, utcnow
 from services.common.errors import field_errors, invalid
+from services.common.mail import send_mail
 from services.common.scan import ScanRequest
 from services.common.topics import INTAKE_REGISTRATIONS
 
@@ -171,37 +174,126 @@ async def parse(
     return reg, uploads, errors + cv_errors + photo_errors
 
 
-async def _lookup_many(email_hashes: list[str]) -> dict[str, str]:
+Identifier = tuple[str, str]  # (kind, keyed hash): ("email", …) or ("phone", …)
+
+
+async def _lookup_many(identifiers: list[Identifier]) -> dict[Identifier, str]:
     resp = await service.http.post(
         f"{settings.candidates_url}/internal/candidates/lookups",
-        json={"email_hashes": email_hashes},
+        json={
+            "email_hashes": [h for kind, h in identifiers if kind == "email"],
+            "phone_hashes": [h for kind, h in identifiers if kind == "phone"],
+        },
         timeout=5.0,
     )
     resp.raise_for_status()
-    return {h: str(UUID(str(c))) for h, c in resp.json()["candidates"].items()}
+    body = resp.json()
+    found = {("email", h): str(UUID(str(c))) for h, c in body["candidates"].items()}
+    found |= {("phone", h): str(UUID(str(c))) for h, c in (body.get("phones") or {}).items()}
+    return found
 
 
-_lookups = Batcher[str, str](_lookup_many)  # registrations arriving together, one request
+_lookups = Batcher[Identifier, str](_lookup_many)  # registrations arriving together, one request
 
 
-async def lookup_candidate(email_hash: str) -> str | None:
-    """The existing candidate with this email, if any. Candidates being unreachable counts as
-    'new person' (a duplicate profile is merged later; a lost registration is not)."""
+async def lookup_candidate(kind: str, hashed: str) -> str | None:
+    """The existing candidate with this email (or phone), if any. Candidates being unreachable
+    counts as 'nobody': the registration then becomes a person of its own, which changes no one
+    else's data (a duplicate profile is merged later; a lost registration is not)."""
     try:
-        return await _lookups.get(email_hash)
+        return await _lookups.get((kind, hashed))
     except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
         log.warning("candidate lookup failed", extra={"error": type(exc).__name__})
     return None
 
 
-async def identify(conn: asyncpg.Connection, email_hash: str) -> tuple[str, bool]:
-    """The subject id: a registration of the same person still in progress, else the existing
-    candidate with this email, else a new id. Returns (subject, existing candidate)."""
+class SuppressionUnknown(Exception):
+    """privacy could not say whether the person is suppressed."""
+
+
+async def _suppressed_many(hashes: list[str]) -> dict[str, bool]:
+    resp = await service.http.post(
+        f"{settings.privacy_url}/internal/suppression/lookups",
+        json={"hashes": hashes},
+        timeout=5.0,
+    )
+    resp.raise_for_status()
+    return {str(h): True for h in resp.json()["suppressed"]}
+
+
+_suppression = Batcher[str, bool](_suppressed_many)  # like _lookups: one request for many
+
+
+async def suppressed_kinds(email_hash: str, phone_hash: str) -> set[str]:
+    """Which of the registration's identifiers are on privacy's suppression list. Unlike the
+    candidate lookup, not knowing is not taken as 'no': a suppressed person's registration
+    must wait for their confirmation."""
+    try:
+        email, phone = await asyncio.gather(
+            _suppression.get(email_hash), _suppression.get(phone_hash)
+        )
+    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+        log.warning("suppression check failed", extra={"error": type(exc).__name__})
+        raise SuppressionUnknown from exc
+    return {kind for kind, found in (("email", email), ("phone", phone)) if found}
+
+
+@dataclass
+class Known:
+    """Who a registration's identifiers point to."""
+
+    subject: str  # the registration's subject: the known person's, or a new one
+    existing: bool  # the subject is an existing candidate
+    email: bool  # the email is known: only its owner's confirmation lets the registration on
+    phone: bool  # the phone is someone else's too (and cannot be proven by mail): a recruiter
+
+
+async def identify(conn: asyncpg.Connection, email_hash: str, phone_hash: str) -> Known:
+    """A registration of the same email still in progress (the same subject), else the existing
+    candidate with this email, else a new subject; and whether the email or phone is known: to
+    a candidate, to a registration in progress, or to the suppression list."""
     row = await store.in_flight_subject(conn, email_hash)
-    if row is not None:
-        return row["subject"], row["existing"]
-    candidate_id = await lookup_candidate(email_hash)
-    return (candidate_id, True) if candidate_id else (new_id(), False)
+    by_email, by_phone, suppressed = await asyncio.gather(
+        lookup_candidate("email", email_hash),
+        lookup_candidate("phone", phone_hash),
+        suppressed_kinds(email_hash, phone_hash),
+    )
+    phone = (
+        by_phone is not None
+        or "phone" in suppressed
+        or await store.phone_in_flight(conn, phone_hash)
+    )
+    if row is not None:  # (its hand-off may have made the candidate already)
+        return Known(row["subject"], row["existing"] or by_email == row["subject"], True, phone)
+    if by_email is not None:
+        return Known(by_email, True, True, phone)
+    return Known(new_id(), False, "email" in suppressed, phone)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def hold(conn: asyncpg.Connection, reg_id: str, outcome: str) -> str:
+    """Hold a registration (in the caller's transaction) for its address's owner; the token of
+    the link to mail once the transaction is committed."""
+    token = secrets.token_urlsafe(32)
+    hours = settings.intake_confirmation_hours
+    await store.hold(conn, reg_id, outcome, token_hash(token), hours * 3600)
+    return token
+
+
+async def mail_confirmation_link(reg_id: str, address: str, token: str) -> bool:
+    """The link goes to the address the registration names, never anywhere else."""
+    link = f"{settings.link_base}/register/confirm/{reg_id}/{token}"
+    subject, body = domain.confirmation_mail(link, settings.intake_confirmation_hours)
+    try:
+        await send_mail(settings, address, subject, body)
+    except OSError as exc:
+        log.warning("confirmation mail failed", extra={"error": type(exc).__name__})
+        return False
+    log.info("registration held for confirmation", extra={"registration_id": reg_id})
+    return True
 
 
 def handoff_event(
@@ -224,6 +316,9 @@ def handoff_event(
         data={
             "registration_id": str(row["id"]),
             "existing": row["existing"],
+            # What the registrant proved to own (the mailed link): only that lets candidates
+            # update a known person and privacy lift a suppression.
+            "verified": ["email"] if row.get("email_verified") else [],
             "files": [
                 {k: (str(f[k]) if k == "file_id" else f[k]) for k in FILE_FACTS} for f in files
             ],
@@ -247,6 +342,10 @@ async def subject_key(subject: str) -> bytes | None:
 
 class SubjectErased(Exception):
     """The subject was erased while this registration was being stored."""
+
+
+class EnoughWaiting(Exception):
+    """Links enough wait in the mailbox of this registration's address."""
 
 
 async def rate_limit(request: Request, conn: asyncpg.Connection) -> JSONResponse | None:
@@ -338,10 +437,18 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
 
     email_hash = keys.blind_index(settings.blind_index_key, "email", reg.email)
     phone_hash = keys.blind_index(settings.blind_index_key, "phone", reg.phone)
-    # Whether the person was on the suppression list is privacy's to judge: it lifts the
-    # suppression when it reads the accepted registration (suppression.lifted).
-    subject, existing = await identify(conn, email_hash)
-    accepted = screening.outcome == "accepted"
+    try:
+        known = await identify(conn, email_hash, phone_hash)
+    except SuppressionUnknown:
+        return problem(503, "request", "registration is unavailable; please try again soon")
+    if known.phone and not known.email:
+        # A person of its own, but a recruiter looks first (domain.KNOWN_PHONE).
+        screening = domain.flag_known_phone(screening)
+    subject, existing = known.subject, known.existing
+    # A known email: nothing happens until the address's owner confirms (the mailed link).
+    # Whether the person was suppressed is privacy's to act on, and only for what was proven.
+    held = known.email
+    accepted = screening.outcome == "accepted" and not held
     key = None
     if accepted:
         try:
@@ -365,12 +472,14 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
         "email_hash": email_hash,
         "phone_hash": phone_hash,
         "received_at": utcnow().isoformat(),
+        "email_verified": False,
     }
     # AES-GCM runs at gigabytes a second: even a 10 MB CV seals in a few milliseconds.
     sealed = [
         staging.seal(file_key, u.data, str(f["file_id"]))
         for u, f in zip(uploads, files, strict=True)
     ]
+    token = None
     try:
         async with conn.transaction():
             await store.lock_subject(conn, subject)
@@ -388,6 +497,14 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
                 phone_hash,
                 wrapped_key,
             )
+            if held:
+                # Counted under the address's lock (holds for a suppressed address each have a
+                # subject of their own): a burst gets no more than a sequence would.
+                await store.lock_address(conn, email_hash)
+                waiting = await store.unconfirmed_for(conn, email_hash)
+                if waiting >= settings.intake_unconfirmed_per_address:
+                    raise EnoughWaiting
+                token = await hold(conn, reg_id, screening.outcome)
             for file, content in zip(files, sealed, strict=True):
                 await store.insert_file(conn, reg_id, file, content)
             failing = [r.criterion for r in screening.failing()]
@@ -402,12 +519,111 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
     except SubjectErased:
         log.info("registration raced an erasure", extra={"registration_id": reg_id})
         return problem(409, "request", "your registration could not be completed; please resend")
-    REGISTRATIONS.labels(screening.outcome).inc()
+    except EnoughWaiting:
+        # Neither kept nor mailed; the answer is the one anybody gets, so that it does not
+        # tell that the address is known.
+        REGISTRATIONS.labels("dropped").inc()
+        log.info("registration dropped: enough wait", extra={"registration_id": reg_id})
+        return receipt(reg_id, "accepted" if screening.outcome == "accepted" else "in_review")
+    if token is not None and not await mail_confirmation_link(reg_id, reg.email, token):
+        await store.delete_registration(conn, reg_id)  # nobody could ever confirm it
+        return problem(503, "request", "registration is unavailable; please try again soon")
+    REGISTRATIONS.labels("held" if held else screening.outcome).inc()
     log.info(
         "registration stored",
         extra={"registration_id": reg_id, "outcome": screening.outcome, "files": len(files)},
     )
-    return receipt(reg_id, "accepted" if accepted else "in_review")
+    # The same answer whether or not the address is known: it must not tell who is a candidate
+    # or suppressed. The owner learns it from the mail, in their own mailbox.
+    return receipt(reg_id, "accepted" if screening.outcome == "accepted" else "in_review")
+
+
+class ConfirmIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    token: str = Field(pattern=r"^[A-Za-z0-9_-]{43}$")
+
+
+NOT_WAITING = "no registration waits for confirmation with this link"
+
+
+async def waiting_for_owner(conn: asyncpg.Connection, reg_id: str, token: str) -> asyncpg.Record:
+    """The unconfirmed registration this link's token opens (404 for any other link)."""
+    row = await store.get_registration(conn, reg_id)
+    if (
+        row is None
+        or row["status"] != "unconfirmed"
+        or not hmac.compare_digest(token_hash(token), row["confirm_hash"])
+    ):
+        raise HTTPException(404, NOT_WAITING)
+    if row["confirm_by"] < utcnow():
+        await store.delete_registration(conn, reg_id)  # what the sweep would do shortly
+        raise HTTPException(404, NOT_WAITING)
+    return row
+
+
+@router.post("/api/intake/registrations/{registration_id}/preview")
+async def preview_registration(
+    registration_id: UUID, body: ConfirmIn, conn: asyncpg.Connection = Depends(db_conn)
+) -> dict[str, Any]:
+    """Public, with the mailed link's token: what the address's owner is asked to confirm, so
+    that they recognise their own registration (and do not confirm one someone else made with
+    their address). A read: the token is in the body, out of URLs and access logs."""
+    row = await waiting_for_owner(conn, str(registration_id), body.token)
+    data = json.loads(row["data"])
+    return {
+        "received_at": row["received_at"].isoformat(),
+        "confirm_by": row["confirm_by"].isoformat(),
+        "registration": {k: data.get(k) for k in ("first_name", "last_name", "phone")}
+        | {"city": (data.get("address") or {}).get("city")},
+    }
+
+
+@router.post("/api/intake/registrations/{registration_id}/confirm")
+async def confirm_registration(
+    registration_id: UUID, body: ConfirmIn, conn: asyncpg.Connection = Depends(db_conn)
+) -> Any:
+    """Public: the owner of the address followed the mailed link (through the gateway's page,
+    so that a mail scanner opening the link confirms nothing). Only now does a registration
+    with a known email go on: to the hand-off (updating that person, lifting a suppression of
+    the address) or to a recruiter. The link works once."""
+    reg_id = str(registration_id)
+    row = await waiting_for_owner(conn, reg_id, body.token)
+    subject, existing = row["subject"], row["existing"]
+    key = None
+    if row["held_outcome"] == "accepted":
+        try:
+            key = await subject_key(subject)
+            if key is None:  # the person was erased meanwhile: a new person now
+                subject, existing = new_id(), False
+                key = await subject_key(subject)
+        except httpx.HTTPError:
+            return problem(503, "request", "confirmation is unavailable; please try again soon")
+        assert key is not None
+    try:
+        async with conn.transaction():
+            await store.lock_subject(conn, subject)
+            if await erasure.is_erased(conn, subject):
+                raise SubjectErased
+            confirmed = await store.confirm_held(conn, reg_id, subject, existing)
+            if confirmed is None:  # confirmed (or swept) by a concurrent request
+                raise HTTPException(404, NOT_WAITING)
+            if confirmed["status"] == "accepted":
+                assert key is not None
+                files = [dict(f) for f in await store.files_of(conn, reg_id)]
+                record = {
+                    **dict(confirmed),
+                    "data": json.loads(confirmed["data"]),
+                    "screening": json.loads(confirmed["screening"]),
+                    "received_at": confirmed["received_at"].isoformat(),
+                }
+                await outbox.record(
+                    conn, INTAKE_REGISTRATIONS, handoff_event(record, files, key, "screening")
+                )
+    except SubjectErased:
+        return problem(409, "request", "your registration could not be completed; please resend")
+    log.info("registration confirmed", extra={"registration_id": reg_id})
+    shown = "accepted" if confirmed["status"] == "accepted" else "in_review"
+    return {"id": reg_id, "status": shown}
 
 
 @router.get("/api/intake/registrations/{registration_id}")
@@ -415,7 +631,7 @@ async def registration_status(
     registration_id: UUID, conn: asyncpg.Connection = Depends(db_conn)
 ) -> dict[str, str]:
     """Public: where a registration in progress stands. Finished ones are gone from intake."""
-    status = await store.get_status(conn, str(registration_id))
+    status = await store.status_shown(conn, str(registration_id))
     if status is None:
         raise HTTPException(404, "no registration in progress with this id")
     return {
@@ -528,8 +744,14 @@ async def review_accept(
     who: Actor = Depends(recruiter),
     conn: asyncpg.Connection = Depends(db_conn),
 ) -> dict[str, str]:
-    """Accept: the registration is handed off to candidates and documents."""
+    """Accept: the registration is handed off to candidates and documents. One whose email
+    became a candidate's while it waited (another registration of the address, confirmed by its
+    owner) now waits for that owner too: accepting it must not update them unasked."""
     row = await waiting_for_review(conn, registration_id)
+    if not row["email_verified"]:
+        candidate = await lookup_candidate("email", row["email_hash"])
+        if candidate is not None:
+            return await hold_accepted(conn, row, candidate, who)
     try:
         key = await subject_key(row["subject"])
     except httpx.HTTPError:
@@ -556,6 +778,25 @@ async def review_accept(
         extra={"registration_id": str(registration_id), "actor": who.user_id},
     )
     return {"id": str(registration_id), "status": "accepted"}
+
+
+async def hold_accepted(
+    conn: asyncpg.Connection, row: asyncpg.Record, candidate: str, who: Actor
+) -> Any:
+    reg_id = str(row["id"])
+    async with conn.transaction():
+        row = await waiting_for_review(conn, row["id"], lock=True)
+        await store.set_candidate(conn, reg_id, candidate)
+        token = await hold(conn, reg_id, "accepted")
+    if not await mail_confirmation_link(reg_id, json.loads(row["data"])["email"], token):
+        async with conn.transaction():  # back in the queue: nobody could confirm it
+            await store.unhold(conn, reg_id)
+        return problem(503, "request", "the confirmation mail could not be sent; try again soon")
+    log.info(
+        "registration accepted on review, held for its owner",
+        extra={"registration_id": reg_id, "actor": who.user_id},
+    )
+    return {"id": reg_id, "status": "awaiting_confirmation"}
 
 
 class RejectIn(BaseModel):

@@ -321,6 +321,46 @@ def screen(reg: Registration, criteria: Criteria, today: date) -> Screening:
     return Screening(outcome=outcome, criteria_version=c.version, reasons=reasons)
 
 
+# Not a published criterion: a phone another person gave (a candidate, a registration in
+# progress, someone suppressed) cannot be proven by mail, so a recruiter looks before this
+# registration becomes a person of its own.
+KNOWN_PHONE = "known_phone"
+
+
+def flag_known_phone(screening: Screening) -> Screening:
+    """The screening with the known phone as a reason for review (a rejection stays one)."""
+    reasons = [*screening.reasons, Reason(criterion=KNOWN_PHONE, value=None, result="review")]
+    outcome: Outcome = "rejected" if screening.outcome == "rejected" else "needs_review"
+    return screening.model_copy(update={"outcome": outcome, "reasons": reasons})
+
+
+def confirmation_mail(link: str, hours: int) -> tuple[str, str]:
+    """Subject and Dutch body of the mail asking the address's owner to confirm a registration.
+    Nothing the registrant typed goes in it (not even a name): whoever registered may not be
+    the owner, and the mail must not carry their words into the owner's mailbox."""
+    body = "\n".join(
+        [
+            "Beste,",
+            "",
+            "Er is bij Allegro Talent een inschrijving gedaan met dit e-mailadres. Dit adres is",
+            "al bij ons bekend. Daarom wijzigen wij niets aan je gegevens voordat je bevestigt",
+            "dat de inschrijving van jou is:",
+            "",
+            link,
+            "",
+            f"De link is {hours} uur geldig. Bevestig je niet, dan vernietigen wij de",
+            "inschrijving en blijft alles zoals het was.",
+            "",
+            "Heb je je niet zelf ingeschreven? Dan hoef je niets te doen. Vragen? Mail naar",
+            "info@allegrotalent.nl of bel 085 773 1907.",
+            "",
+            "Met vriendelijke groet,",
+            "Allegro Talent",
+        ]
+    )
+    return "Bevestig je inschrijving bij Allegro Talent", body
+
+
 def rejection_mail(first_name: str, criteria: Criteria, unmet: list[str]) -> tuple[str, str]:
     """Subject and Dutch body of the notice to a candidate whose registration was declined."""
     lines = [

@@ -95,11 +95,98 @@ async def get_file(conn: asyncpg.Connection, reg_id: str, file_id: str) -> async
 
 
 async def in_flight_subject(conn: asyncpg.Connection, email_hash: str) -> asyncpg.Record | None:
-    """A registration of the same person still in progress: the same person, the same subject."""
+    """A registration with this email still in progress: the same person, the same subject."""
     return await conn.fetchrow(
         "SELECT subject, existing FROM registrations WHERE email_hash = $1"
         " ORDER BY received_at LIMIT 1",
         email_hash,
+    )
+
+
+async def phone_in_flight(conn: asyncpg.Connection, phone_hash: str) -> bool:
+    """Whether a registration in progress gave this phone."""
+    return bool(
+        await conn.fetchval("SELECT true FROM registrations WHERE phone_hash = $1", phone_hash)
+    )
+
+
+async def hold(
+    conn: asyncpg.Connection, reg_id: str, outcome: str, confirm_hash: str, seconds: int
+) -> None:
+    """A registration just inserted waits for its address's owner (status 'unconfirmed')."""
+    await conn.execute(
+        "UPDATE registrations SET status = 'unconfirmed', held_outcome = $2, confirm_hash = $3,"
+        " confirm_by = now() + make_interval(secs => $4), decided_at = NULL WHERE id = $1",
+        reg_id,
+        outcome,
+        confirm_hash,
+        seconds,
+    )
+
+
+async def confirm_held(
+    conn: asyncpg.Connection, reg_id: str, subject: str, existing: bool
+) -> asyncpg.Record:
+    """The owner confirmed: on to where the screening sent it, the address proven; the link is
+    spent. Returns the row as it is now."""
+    return await conn.fetchrow(
+        "UPDATE registrations SET status = held_outcome, subject = $2, existing = $3,"
+        " email_verified = true, confirm_hash = NULL, confirm_by = NULL,"
+        " decided_at = CASE WHEN held_outcome = 'accepted' THEN now() END"
+        " WHERE id = $1 AND status = 'unconfirmed' RETURNING *",
+        reg_id,
+        subject,
+        existing,
+    )
+
+
+async def lock_address(conn: asyncpg.Connection, email_hash: str) -> None:
+    """Registrations holding for the same address take turns (until the transaction ends)."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('intake-address:' || $1))", email_hash
+    )
+
+
+async def unconfirmed_for(conn: asyncpg.Connection, email_hash: str) -> int:
+    """How many registrations with this email wait for its owner (each mailed a link)."""
+    return await conn.fetchval(
+        "SELECT count(*) FROM registrations WHERE email_hash = $1 AND status = 'unconfirmed'",
+        email_hash,
+    )
+
+
+async def set_candidate(conn: asyncpg.Connection, reg_id: str, candidate: str) -> None:
+    """The registration's email turned out to be this candidate's: theirs is the subject."""
+    await conn.execute(
+        "UPDATE registrations SET subject = $2, existing = true WHERE id = $1", reg_id, candidate
+    )
+
+
+async def unhold(conn: asyncpg.Connection, reg_id: str) -> None:
+    """Back to the review queue (its confirmation mail could not be sent)."""
+    await conn.execute(
+        "UPDATE registrations SET status = 'needs_review', held_outcome = NULL,"
+        " confirm_hash = NULL, confirm_by = NULL WHERE id = $1",
+        reg_id,
+    )
+
+
+async def expire_unconfirmed(conn: asyncpg.Connection) -> int:
+    """Delete every registration whose owner did not confirm in time (its files with it)."""
+    return _count(
+        await conn.execute(
+            "DELETE FROM registrations WHERE status = 'unconfirmed' AND confirm_by < now()"
+        )
+    )
+
+
+async def status_shown(conn: asyncpg.Connection, reg_id: str) -> str | None:
+    """The status the public sees: a held registration shows where it will go, like any other
+    (the answer must not tell that its address is known to us)."""
+    return await conn.fetchval(
+        "SELECT CASE WHEN status = 'unconfirmed' THEN held_outcome ELSE status END"
+        " FROM registrations WHERE id = $1",
+        reg_id,
     )
 
 
@@ -158,15 +245,23 @@ async def lock_subject(conn: asyncpg.Connection, subject: str) -> None:
 
 
 async def registrations_of(conn: asyncpg.Connection, subject: str) -> list[asyncpg.Record]:
+    """The subject's registrations for their access export. One still unconfirmed is left out:
+    whoever typed it has not shown it is theirs, and what they typed is not the subject's to
+    read (it is deleted unconfirmed, or becomes theirs on confirmation)."""
     return await conn.fetch(
-        "SELECT * FROM registrations WHERE subject = $1 ORDER BY received_at", subject
+        "SELECT * FROM registrations WHERE subject = $1 AND status <> 'unconfirmed'"
+        " ORDER BY received_at",
+        subject,
     )
 
 
 async def identifier_hashes(conn: asyncpg.Connection, subject: str) -> list[tuple[str, str]]:
     """The keyed hashes of every registration of the subject, (kind, hash) pairs."""
+    # An unconfirmed registration is not (yet) the person's: whoever typed it chose its phone.
     rows = await conn.fetch(
-        "SELECT email_hash, phone_hash FROM registrations WHERE subject = $1", subject
+        "SELECT email_hash, phone_hash FROM registrations"
+        " WHERE subject = $1 AND status <> 'unconfirmed'",
+        subject,
     )
     return [(k, r[f"{k}_hash"]) for r in rows for k in ("email", "phone") if r[f"{k}_hash"]]
 

@@ -1,6 +1,6 @@
-"""Background work of an intake instance: send rejection notices (then forget them), and sweep
-the rate-limit table. Safe with several instances: rows are claimed with
-SKIP LOCKED, and every step can be repeated."""
+"""Background work of an intake instance: send rejection notices (then forget them), destroy
+registrations left unconfirmed, and sweep the rate-limit table. Safe with several instances:
+rows are claimed with SKIP LOCKED, and every step can be repeated."""
 
 import asyncio
 import contextlib
@@ -68,11 +68,21 @@ async def sweep(service: Service) -> None:
         await store.forget_old_attempts(conn, window)
 
 
+async def expire_unconfirmed(service: Service) -> int:
+    """Registrations whose address's owner did not confirm in time are destroyed, files and
+    all: nothing of what someone typed under another person's address outlives the link."""
+    async with service.pool.acquire() as conn:
+        expired = await store.expire_unconfirmed(conn)
+    if expired:
+        log.info("unconfirmed registrations destroyed", extra={"count": expired})
+    return expired
+
+
 async def measure(service: Service) -> None:
     async with service.pool.acquire() as conn:
         rows = {r["status"]: r for r in await store.in_progress(conn)}
         pending = await store.pending_notices(conn)
-    for status in ("needs_review", "accepted"):
+    for status in ("unconfirmed", "needs_review", "accepted"):
         row = rows.get(status)
         IN_PROGRESS.labels(status).set(row["n"] if row else 0)
         OLDEST.labels(status).set(float(row["oldest_seconds"]) if row else 0)
@@ -85,6 +95,7 @@ async def run(service: Service, poll_seconds: float = 5.0) -> None:
         _wake.clear()
         try:
             await send_due_notices(service)
+            await expire_unconfirmed(service)  # one indexed statement: every poll
             await measure(service)
             if datetime.now(UTC) - last_sweep > SWEEP_EVERY:
                 last_sweep = datetime.now(UTC)

@@ -504,3 +504,21 @@ async def suppression_check(
 ) -> dict[str, bool]:
     hashes = [h for h in (body.email_hash, body.phone_hash) if h]
     return {"suppressed": bool(hashes) and await store.is_suppressed(conn, hashes)}
+
+
+class SuppressionLookups(BaseModel):
+    """Many registrations' identifiers in one call: intake asks for those arriving together."""
+
+    model_config = ConfigDict(extra="forbid")
+    hashes: list[Annotated[str, Field(pattern=HASH)]] = Field(min_length=1, max_length=MAX_ITEMS)
+
+
+@internal.post("/suppression/lookups")
+async def suppression_lookups(
+    body: SuppressionLookups, conn: asyncpg.Connection = Depends(db_conn)
+) -> dict[str, list[str]]:
+    """Those of the keyed hashes that are suppressed (intake holds a registration with a
+    suppressed email for its owner, and sends one with only a suppressed phone to a
+    recruiter)."""
+    found = await store.suppressed_among(conn, list(dict.fromkeys(body.hashes)))
+    return {"suppressed": sorted(found)}

@@ -26,6 +26,11 @@ class PrivacySettings(Settings):
     # Self-service abuse limits (per hour).
     codes_per_email_hour: int = 3
     requests_per_client_hour: int = 20
+    # Whoever asks, from however many addresses: codes mailed, and wrong codes tried. Past
+    # either, self-service answers 429 until the hour has passed (a flood must not become
+    # a mail cannon or a guessing machine; the privacy officer still takes requests).
+    codes_global_hour: int = 1000
+    wrong_codes_global_hour: int = 1000
     # The completion mail of a self-service request: tried this often (at completion, then in
     # housekeeping rounds), then the address is deleted unsent.
     completion_mail_attempts: int = 5

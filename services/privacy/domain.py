@@ -84,6 +84,14 @@ SELF_CORRECTABLE: dict[str, str] = {
 }
 
 
+# What a self-service code does not prove. The code shows who reads the address asked from,
+# nothing about a phone (and we cannot send a code to one): a corrected phone is not applied
+# but handed to an employee, who confirms it with the person first (the owner records it as a
+# note). A corrected email is confirmed by a second code, mailed to the new address.
+CONFIRMED_BY_STAFF = frozenset({"phone"})
+LEFT_FOR_STAFF = "phone correction left for an employee to confirm"  # the request's history
+
+
 def can_cancel(status: str, type_: str) -> bool:
     """An erasure in progress cannot be undone: the key is already shredded."""
     if status in FINAL:

@@ -214,7 +214,9 @@ async def access_slice(event: Envelope, conn: asyncpg.Connection) -> None:
 
 @service.consumer(INTAKE_REGISTRATIONS)
 async def registration_accepted(event: Envelope, conn: asyncpg.Connection) -> None:
-    """Remember the subject's keyed hashes; an explicit new registration lifts a suppression."""
+    """Remember the subject's keyed hashes. A new registration lifts a suppression only for
+    what its registrant proved to own (`verified`: intake mailed the address a link and its
+    owner followed it); typing a suppressed person's address or phone lifts nothing."""
     if event.type != "registration.accepted" or not (event.subject and event.sealed):
         return
     fields = await _opened_unless_erased(conn, event.subject, event.sealed)
@@ -222,11 +224,17 @@ async def registration_accepted(event: Envelope, conn: asyncpg.Connection) -> No
         return
     email_hash = fields.get("email_hash") or _hash("email", fields.get("email"))
     phone_hash = fields.get("phone_hash") or _hash("phone", fields.get("phone"))
-    await store.remember_hashes(conn, event.subject, email_hash, phone_hash)
     hashes = [h for h in (email_hash, phone_hash) if h]
-    lifted = await store.lift_suppression(
-        conn, hashes, event.subject, event.data.get("registration_id")
-    )
+    verified = set(event.data.get("verified") or [])
+    proven = [
+        h for kind, h in (("email", email_hash), ("phone", phone_hash)) if kind in verified and h
+    ]
+    await store.remember_hashes(conn, event.subject, email_hash, phone_hash, came_back=bool(proven))
+    lifted = 0
+    if proven:
+        lifted = await store.lift_suppression(
+            conn, proven, hashes, event.subject, event.data.get("registration_id")
+        )
     if lifted:
         await outbox.record(
             conn,

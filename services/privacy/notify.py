@@ -147,6 +147,12 @@ async def _corrections(conn: asyncpg.Connection, request_id: str) -> str:
             f"Niet aangepast: {labels(rejected)}. Dit gegeven bewaren wij niet van je of het"
             " kan zo niet worden gewijzigd; neem contact met ons op als het toch niet klopt."
         )
+    history = {e["note"] for e in await store.get_events(conn, request_id)}
+    if domain.LEFT_FOR_STAFF in history:
+        lines.append(
+            "Nog niet aangepast: telefoonnummer. Een medewerker neemt contact met je op om het"
+            " nieuwe nummer te bevestigen; pas daarna passen we het aan."
+        )
     if noted:
         lines.append(
             "Je toelichting is doorgegeven aan onze medewerkers; zij passen aan wat niet klopt"

@@ -3,8 +3,12 @@ rectification, erasure or unsubscription, proves the email address with a 6-digi
 the request runs; when it is complete, a short mail says so (notify.py).
 
 No login, so mind abuse: the answer never tells whether the address is known to us (no
-enumeration), codes expire after 10 minutes and allow 3 attempts, and both the address and
-the client are rate-limited (counted under keyed hashes, never in plaintext).
+enumeration), codes expire after 10 minutes and allow 3 attempts, and the address, the client
+and everyone together are rate-limited (counted under keyed hashes, never in plaintext; counted
+one at a time, so a parallel burst gets no more than a sequence would).
+
+A corrected email needs a second code, mailed to the new address; a corrected phone is left
+for an employee to confirm (domain.CONFIRMED_BY_STAFF).
 """
 
 import hmac
@@ -97,13 +101,26 @@ class SelfServiceIn(BaseModel):
             raise ValueError("changes and description belong to a rectification only")
         return self
 
+    def for_staff(self) -> list["Correction"]:
+        return [c for c in self.changes or [] if c.field in domain.CONFIRMED_BY_STAFF]
+
     def pending(self) -> dict[str, Any] | None:
-        """What the owner receives, sealed (as the officer's `changes`, plus the words)."""
+        """What the owner receives, sealed (as the officer's `changes`, plus the words). What
+        the code cannot prove goes in the words, for an employee to confirm before changing."""
         if self.type != "rectification":
             return None
-        out: dict[str, Any] = {"changes": {c.field: c.value for c in self.changes or []}}
-        if self.description:
-            out["description"] = self.description
+        changes = {
+            c.field: c.value for c in self.changes or [] if c.field not in domain.CONFIRMED_BY_STAFF
+        }
+        words = [
+            f"nieuw {domain.SELF_CORRECTABLE[c.field]}: {c.value} (niet automatisch aangepast;"
+            " bevestig het eerst met de persoon)"
+            for c in self.for_staff()
+        ]
+        words += [self.description] if self.description else []
+        out: dict[str, Any] = {"changes": changes}
+        if words:
+            out["description"] = "\n".join(words)
         return out
 
 
@@ -127,6 +144,15 @@ WHAT = {
 }
 
 
+GLOBAL_CODES = "global:codes"
+GLOBAL_WRONG_CODES = "global:wrong_codes"
+TOO_MANY = "te veel verzoeken; probeer het later opnieuw"
+
+
+def _email_bucket(address: str) -> str:
+    return "email:" + blind_index(settings.blind_index_key, "email", address)
+
+
 def _client_bucket(request: Request) -> str:
     forwarded = request.headers.get("x-forwarded-for", "").split(",")[0].strip()
     client = forwarded or (request.client.host if request.client else "unknown")
@@ -140,15 +166,14 @@ async def ask(
 ) -> SelfServiceOut:
     """Always the same answer, known address or not; the code goes to the address itself."""
     e_hash = blind_index(settings.blind_index_key, "email", body.email)
-    client, per_email = _client_bucket(request), "email:" + e_hash
-    if await store.recent_attempts(conn, client, HOUR) >= settings.requests_per_client_hour:
-        raise HTTPException(status_code=429, detail="te veel verzoeken; probeer het later opnieuw")
-    if await store.recent_attempts(conn, per_email, HOUR) >= settings.codes_per_email_hour:
-        raise HTTPException(status_code=429, detail="te veel verzoeken; probeer het later opnieuw")
+    limits = {
+        _client_bucket(request): settings.requests_per_client_hour,
+        "email:" + e_hash: settings.codes_per_email_hour,
+        GLOBAL_CODES: settings.codes_global_hour,
+    }
     request_id, code = new_id(), domain.new_code()
     async with conn.transaction():
-        await store.record_attempt(conn, client)
-        await store.record_attempt(conn, per_email)
+        await _count_within(conn, limits)
         await store.insert_request(
             conn,
             request_id,
@@ -167,6 +192,8 @@ async def ask(
             domain.code_hash(settings.blind_index_key, request_id, code),
             utcnow() + domain.CODE_TTL,
         )
+        if body.for_staff():
+            await store.add_event(conn, request_id, None, ACTOR, domain.LEFT_FOR_STAFF)
         # Sealed, only for this request: the completion mail's address, the corrections.
         pending = body.pending()
         await store.hold_sealed(
@@ -199,6 +226,18 @@ async def ask(
     )
 
 
+async def _count_within(conn: asyncpg.Connection, limits: dict[str, int]) -> None:
+    """Count an attempt in each bucket, or refuse (429) when one is at its hourly limit. In the
+    caller's transaction, which holds the buckets' locks until it ends."""
+    await store.lock_buckets(conn, list(limits))
+    for bucket, limit in limits.items():
+        if await store.recent_attempts(conn, bucket, HOUR) >= limit:
+            log.info("self-service limit reached", extra={"bucket": bucket.split(":")[0]})
+            raise HTTPException(status_code=429, detail=TOO_MANY)
+    for bucket in limits:
+        await store.record_attempt(conn, bucket)
+
+
 @router.post("/requests/{request_id}/verify", response_model=SelfServiceOut)
 async def verify(
     request_id: UUID, body: VerifyIn, conn: asyncpg.Connection = Depends(db_conn)
@@ -206,7 +245,19 @@ async def verify(
     rid = str(request_id)
     # Decide inside the transaction, answer after it: a failed attempt must still be counted.
     async with conn.transaction():
+        # Every check is a guess until it is made: past the global cap of wrong codes none is
+        # made (and none counts against the person's own three).
+        await store.lock_buckets(conn, [GLOBAL_WRONG_CODES])
+        wrong = await store.recent_attempts(conn, GLOBAL_WRONG_CODES, HOUR)
+        if wrong >= settings.wrong_codes_global_hour:
+            log.warning("self-service verification paused: global cap of wrong codes")
+            raise HTTPException(status_code=429, detail=TOO_MANY)
         outcome, linked = await _check_code(conn, rid, body.code)
+        second = None
+        if outcome is None and linked is None:
+            second = await _code_for_new_address(conn, rid)
+    if second is not None:
+        return await _mail_new_address_code(rid, *second)
     if outcome is not None:
         raise outcome
     if linked is not None and linked["type"] == "rectification":
@@ -264,6 +315,7 @@ async def _check_code(
         ), None
     attempts = await store.count_code_attempt(conn, rid)
     if not domain.code_matches(settings.blind_index_key, rid, code, req["code_hash"]):
+        await store.record_attempt(conn, GLOBAL_WRONG_CODES)
         left = domain.CODE_ATTEMPTS - attempts
         if left > 0:
             return HTTPException(
@@ -275,8 +327,11 @@ async def _check_code(
         return HTTPException(
             status_code=410, detail="Te vaak een verkeerde code. Vraag een nieuwe aan."
         ), None
-    await store.clear_code(conn, rid)
     existing = await store.find_open(conn, req["type"], req["email_hash"])
+    if existing is None and req["type"] == "rectification" and req["code_sent_to"] == "address":
+        if await _new_address(conn, rid) is not None:
+            return None, None  # the new address confirms next (_code_for_new_address)
+    await store.clear_code(conn, rid)
     if existing is not None:
         # Already asked and verified: fold this one into the open request (its person hears
         # when that one completes); corrections are not merged, see ALREADY_CORRECTING.
@@ -289,6 +344,66 @@ async def _check_code(
         return None, existing
     await store.set_status(conn, rid, "received", ACTOR, "identity verified")
     return None, None
+
+
+async def _new_address(conn: asyncpg.Connection, rid: str) -> str | None:
+    """The corrected email of a self-service rectification, if it corrects the email."""
+    held = await store.get_sealed(conn, rid)
+    if held is None or held["changes"] is None:
+        return None
+    value = (notify.unseal(rid, held["changes"]).get("changes") or {}).get("email")
+    return str(value) if value else None
+
+
+async def _code_for_new_address(conn: asyncpg.Connection, rid: str) -> tuple[str, str] | None:
+    """After the first code (from the address asked from) of an email correction: a code for
+    the new address, whose owner must confirm too. (address, code) to mail after the commit;
+    None when the request went on (verified, or folded into an open one)."""
+    req = await store.get_request(conn, rid)
+    if req is None or req["status"] != "identity_unverified" or req["code_sent_to"] != "address":
+        return None
+    address = await _new_address(conn, rid)
+    if address is None:
+        return None
+    # The new address is counted like any address asked for: no mailing someone else's box.
+    await _count_within(conn, {_email_bucket(address): settings.codes_per_email_hour})
+    code = domain.new_code()
+    await store.code_to_new_address(
+        conn,
+        rid,
+        domain.code_hash(settings.blind_index_key, rid, code),
+        utcnow() + domain.CODE_TTL,
+    )
+    await store.add_event(conn, rid, None, ACTOR, "address verified; code sent to the new address")
+    return address, code
+
+
+async def _mail_new_address_code(rid: str, address: str, code: str) -> SelfServiceOut:
+    try:
+        await send_mail(
+            settings,
+            address,
+            "Bevestig je nieuwe e-mailadres",
+            "Je hebt gevraagd om je e-mailadres bij Allegro Talent te wijzigen in dit nieuwe"
+            " e-mailadres.\n\n"
+            f"Je verificatiecode is: {code}\n\n"
+            "Vul de code in op de pagina waar je je verzoek deed. De code is 10 minuten geldig;"
+            " je kunt hem 3 keer proberen. Pas daarna passen we je e-mailadres aan.\n"
+            "Heb je dit niet zelf aangevraagd? Dan kun je dit bericht negeren.\n\n"
+            "Allegro Talent",
+        )
+    except OSError as exc:
+        log.error("new-address verification mail failed", extra={"request_id": rid})
+        raise HTTPException(
+            status_code=503, detail="de e-mail kon niet worden verstuurd; probeer het later"
+        ) from exc
+    log.info("self-service correction awaiting the new address", extra={"request_id": rid})
+    return SelfServiceOut(
+        id=rid,
+        status="identity_unverified",
+        message="Dank je. We hebben nu een code van 6 cijfers naar je nieuwe e-mailadres"
+        " gestuurd: vul die in om de wijziging te bevestigen.",
+    )
 
 
 @router.get("/requests/{request_id}", response_model=SelfServiceOut)

@@ -220,6 +220,14 @@ async def count_code_attempt(conn: asyncpg.Connection, request_id: str) -> int:
     )
 
 
+async def code_to_new_address(
+    conn: asyncpg.Connection, request_id: str, code_hash: str, expires_at: datetime
+) -> None:
+    """The next code goes to the new address of an email correction (attempts start afresh)."""
+    await set_code(conn, request_id, code_hash, expires_at)
+    await conn.execute("UPDATE requests SET code_sent_to = 'new_address' WHERE id = $1", request_id)
+
+
 async def clear_code(conn: asyncpg.Connection, request_id: str) -> None:
     await conn.execute(
         "UPDATE requests SET code_hash = NULL, code_expires_at = NULL WHERE id = $1", request_id
@@ -232,6 +240,18 @@ async def expired_unverified(conn: asyncpg.Connection) -> list[str]:
         " AND code_expires_at < now() - interval '1 day'"
     )
     return [str(r["id"]) for r in rows]
+
+
+# Namespace of the self-service limit locks (the two-key form, apart from SUBJECT_LOCK's).
+LIMIT_LOCK = 7_204_554
+
+
+async def lock_buckets(conn: asyncpg.Connection, buckets: list[str]) -> None:
+    """Counting and recording attempts take turns per bucket until the transaction ends, so
+    parallel requests are counted one by one: none decides on a count another is about to
+    raise. Taken in one order, so two requests never wait on each other crosswise."""
+    for bucket in sorted(set(buckets)):
+        await conn.execute("SELECT pg_advisory_xact_lock($1, hashtext($2))", LIMIT_LOCK, bucket)
 
 
 async def record_attempt(conn: asyncpg.Connection, bucket: str) -> None:
@@ -408,11 +428,20 @@ async def get_progress(conn: asyncpg.Connection, request_id: str) -> list[asyncp
 
 
 async def remember_hashes(
-    conn: asyncpg.Connection, subject: str, email_hash: str | None, phone_hash: str | None
+    conn: asyncpg.Connection,
+    subject: str,
+    email_hash: str | None,
+    phone_hash: str | None,
+    *,
+    came_back: bool,
 ) -> None:
     """A registration's hashes: what it leaves out stays as known (a returning candidate's
-    registration is merged into the profile the same way)."""
-    await _index_hashes(conn, subject, email_hash, phone_hash, "candidate", registration=True)
+    registration is merged into the profile the same way). `came_back`: the registrant proved
+    to own the address (registered_since counts only such a registration as the person's
+    return; someone typing their phone is not)."""
+    await _index_hashes(
+        conn, subject, email_hash, phone_hash, "candidate", registration=True, came_back=came_back
+    )
 
 
 async def correct_hashes(
@@ -434,6 +463,7 @@ async def _index_hashes(
     kind: str,
     *,
     registration: bool,
+    came_back: bool = False,
 ) -> None:
     """Set the subject's current hashes; those they replace are kept as former ones."""
     old = await conn.fetchrow(
@@ -442,8 +472,9 @@ async def _index_hashes(
     if registration and old is not None:
         email_hash = email_hash or old["email_hash"]
         phone_hash = phone_hash or old["phone_hash"]
-    # updated_at is when a registration was last read (registered_since: the person came
-    # back); a correction is not that, so it leaves the time alone ('-infinity': none read).
+    # updated_at is when a registration proven by its registrant was last read
+    # (registered_since: the person came back); a correction or a registration nobody proved
+    # is not that, so it leaves the time alone ('-infinity': none read).
     await conn.execute(
         "INSERT INTO subject_index(subject, email_hash, phone_hash, updated_at)"
         " VALUES ($1, $2, $3, CASE WHEN $4 THEN now() ELSE '-infinity' END)"
@@ -453,7 +484,7 @@ async def _index_hashes(
         subject,
         email_hash,
         phone_hash,
-        registration,
+        came_back,
     )
     current = [h for h in (email_hash, phone_hash) if h]
     if old is not None:
@@ -530,10 +561,30 @@ async def is_suppressed(conn: asyncpg.Connection, hashes: list[str]) -> bool:
     return bool(await conn.fetchval("SELECT true FROM suppression WHERE hash = ANY($1)", hashes))
 
 
+async def suppressed_among(conn: asyncpg.Connection, hashes: list[str]) -> set[str]:
+    rows = await conn.fetch("SELECT hash FROM suppression WHERE hash = ANY($1)", hashes)
+    return {r["hash"] for r in rows}
+
+
 async def lift_suppression(
-    conn: asyncpg.Connection, hashes: list[str], subject: str, registration_id: str | None
+    conn: asyncpg.Connection,
+    proven: list[str],
+    hashes: list[str],
+    subject: str,
+    registration_id: str | None,
 ) -> int:
-    result = await conn.execute("DELETE FROM suppression WHERE hash = ANY($1)", hashes)
+    """Lift the suppression of the `proven` hashes (the person showed they own them), and of
+    those of `hashes` suppressed by the same request as a proven one: the same person's other
+    identifier, from the same forget-me or unsubscribe (say their phone with their email).
+    A hash suppressed by another request stays: nothing shows it is this person's."""
+    result = await conn.execute(
+        "WITH same AS (SELECT request_id FROM suppression WHERE hash = ANY($1)"
+        "  AND request_id IS NOT NULL)"
+        " DELETE FROM suppression WHERE hash = ANY($1)"
+        " OR (hash = ANY($2) AND request_id IN (SELECT request_id FROM same))",
+        proven,
+        hashes,
+    )
     lifted = int(result.split()[-1])
     if lifted:
         await conn.execute(

@@ -41,9 +41,14 @@ class Bus:
         return keys.blind_index(self.platform.env["BLIND_INDEX_KEY"], kind, value)
 
     async def handoff(
-        self, reg: dict[str, Any], subject: str | None = None, existing: bool = False
+        self,
+        reg: dict[str, Any],
+        subject: str | None = None,
+        existing: bool = False,
+        verified: tuple[str, ...] = (),
     ) -> str:
-        """intake's `registration.accepted`; returns the candidate id once the profile exists."""
+        """intake's `registration.accepted`; returns the candidate id once the profile exists.
+        `verified`: what the registrant proved to own (intake's confirmation link)."""
         subject = subject or new_id()
         reg_id = new_id()
         fields = reg | {
@@ -53,7 +58,8 @@ class Bus:
         }
         await self.publish(
             "intake.registrations", "registration.accepted", subject,
-            {"registration_id": reg_id, "existing": existing, "files": []}, fields,
+            {"registration_id": reg_id, "existing": existing, "verified": list(verified),
+             "files": []}, fields,
             source="intake",
         )  # fmt: skip
 
@@ -81,9 +87,12 @@ class Bus:
 
 
 def person(**changes: Any) -> dict[str, Any]:
-    """The accepted example registration with a unique email (tests never share people)."""
+    """The accepted example registration with a unique email and phone (tests never share
+    people: a phone someone else gave sends a registration to a recruiter)."""
     unique = new_id()[-12:]
-    return example("registration-accepted") | {"email": f"kandidaat.{unique}@example.nl"} | changes
+    phone = f"+31 6 {int(unique, 16) % 10**8:08d}"
+    own = {"email": f"kandidaat.{unique}@example.nl", "phone": phone}
+    return example("registration-accepted") | own | changes
 
 
 async def events(platform: Any, topic: str, subject: str | None = None) -> list[dict[str, Any]]:

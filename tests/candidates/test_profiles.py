@@ -5,9 +5,10 @@ import json
 
 import httpx
 
+from services.common import deadletters
 from services.common.envelope import new_id
 from tests.candidates.support import events, person
-from tests.helpers import as_employee, fetch
+from tests.helpers import as_employee, eventually, fetch
 
 
 async def test_accepted_registration_becomes_a_complete_profile(platform, bus, recruiter):
@@ -73,7 +74,7 @@ async def test_returning_candidate_updates_the_existing_profile(platform, bus, r
     reg = person()
     cid = await bus.handoff(reg)
     again = reg | {"phone": "+31 6 99887766", "functions_sought": ["office_manager"]}
-    assert await bus.handoff(again, subject=cid, existing=True) == cid
+    assert await bus.handoff(again, subject=cid, existing=True, verified=("email",)) == cid
 
     body = (await recruiter.get(f"/api/candidates/{cid}")).json()
     assert body["phone"] == "+31 6 99887766"
@@ -84,6 +85,33 @@ async def test_returning_candidate_updates_the_existing_profile(platform, bus, r
         platform, "candidates", "SELECT phone_hash FROM candidates WHERE id = $1", cid
     )
     assert rows[0]["phone_hash"] == bus.blind("phone", "0699887766")
+
+
+async def test_a_registration_for_a_known_person_without_a_confirmed_email_changes_nothing(
+    platform, bus, recruiter
+):
+    """Intake sends one only after the address's owner confirmed it; anything else is someone
+    typing another person's address, and goes to the dead letters for an operator."""
+    reg = person()
+    cid = await bus.handoff(reg)
+    intruder = reg | {"first_name": "Mallory", "phone": "+31 6 99887766", "original_names": {}}
+    intruder |= {"email_hash": bus.blind("email", reg["email"])}
+    event = await bus.publish(
+        "intake.registrations", "registration.accepted", cid,
+        {"registration_id": new_id(), "existing": True, "verified": [], "files": []}, intruder,
+        source="intake",
+    )  # fmt: skip
+
+    async def dead_lettered():
+        letters = await deadletters.list_letters(
+            platform.endpoints.kafka_bootstrap, "intake.registrations.dlq"
+        )
+        return [x for x in letters if x.event_id == event.id]
+
+    [letter] = await eventually(dead_lettered, timeout=60)
+    assert "confirmed email" in letter.error
+    body = (await recruiter.get(f"/api/candidates/{cid}")).json()
+    assert (body["first_name"], body["phone"]) == (reg["first_name"], reg["phone"])
 
 
 async def test_recruiter_changes_a_profile_and_the_change_is_an_event(platform, bus, recruiter):
@@ -184,9 +212,14 @@ async def test_intake_finds_many_registrants_in_one_lookup(platform, bus):
     async with httpx.AsyncClient(headers=token) as client:
         resp = await client.post(url, json={"email_hashes": [*hashes, stranger, hashes[0]]})
         assert resp.status_code == 200, resp.text
-        assert resp.json() == {"candidates": dict(zip(hashes, ids, strict=True))}
+        assert resp.json() == {"candidates": dict(zip(hashes, ids, strict=True)), "phones": {}}
+        phones = [bus.blind("phone", reg["phone"]) for reg in known]
+        resp = await client.post(url, json={"phone_hashes": [*phones, stranger]})
+        assert resp.json() == {"candidates": {}, "phones": dict(zip(phones, ids, strict=True))}
         for body in (
             {"email_hashes": []},
+            {"email_hashes": [], "phone_hashes": []},
+            {"phone_hashes": [known[0]["phone"]]},  # plaintext refused
             {"email_hashes": [stranger] * 201},
             {"email_hashes": [known[0]["email"]]},  # plaintext refused
             {"email_hash": stranger},

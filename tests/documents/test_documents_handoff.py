@@ -18,6 +18,7 @@ async def register(platform, cv: tuple[str, bytes], photo: tuple[str, bytes] | N
     reg = example("registration-accepted") | {
         "email": f"documents.{tag}@example.nl",
         "last_name": f"Documenten{tag}",
+        "phone": f"+31 6 {uuid.uuid4().int % 10**8:08d}",  # a phone of its own: not reviewed
     }
     upload = {"cv": (cv[0], cv[1], "application/pdf")}
     if photo:

@@ -115,13 +115,15 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def unique_registration() -> dict:
-    """The accepted example with its own email and surname, so tests never collide."""
+    """The accepted example with its own email, phone and surname, so tests never collide (a
+    phone someone else gave sends a registration to a recruiter)."""
     from tests.helpers import example
 
     tag = uuid.uuid4().hex[:10]
     return example("registration-accepted") | {
         "email": f"gateway.{tag}@example.nl",
         "last_name": f"Gateway{tag}",
+        "phone": f"+31 6 {uuid.uuid4().int % 10**8:08d}",
     }
 
 

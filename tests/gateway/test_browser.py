@@ -166,6 +166,8 @@ async def test_public_registration_page_shows_field_errors_then_accepts_the_exam
     await page.check("input[name='consent.accepted']")
     await page.click("button[type=submit]:has-text('Versturen')")
     await expect(page.locator("#registered")).to_be_visible()
+    # Everyone is told to look in the mailbox: a known address is asked to confirm there.
+    await expect(page.locator("#registered-check-mail")).to_be_visible()
     assert reg["email"] not in page.url
     await shot(page, "11-registered")
 

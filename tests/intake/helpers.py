@@ -4,6 +4,7 @@ import email
 import ipaddress
 import json
 import random
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import httpx
 from services.common.envelope import Envelope
 from services.common.keys import open_sealed
 from tests.documents import files
-from tests.helpers import example, fetch, subject_key
+from tests.helpers import eventually, example, fetch, subject_key
 
 # Well-formed files: documents checks every handed-off file again, thoroughly.
 PDF = files.pdf("Ervaren management assistent")
@@ -21,10 +22,14 @@ PNG = files.png()
 
 
 def unique(kind: str = "accepted", **changes: Any) -> dict[str, Any]:
-    """An example registration with its own email and surname, so tests never collide."""
+    """An example registration with its own email, phone and surname: tests never collide."""
     tag = uuid.uuid4().hex[:10]
     reg = example(f"registration-{kind}")
-    return reg | {"email": f"intake.{tag}@example.nl", "last_name": f"Test{tag}"} | changes
+    # A phone of its own too: a phone someone else registered with sends a registration to
+    # a recruiter (services/intake/api.py, identify).
+    phone = f"+31 6 {uuid.uuid4().int % 10**8:08d}"
+    own = {"email": f"intake.{tag}@example.nl", "last_name": f"Test{tag}", "phone": phone}
+    return reg | own | changes
 
 
 def needs_review(**changes: Any) -> dict[str, Any]:
@@ -107,9 +112,10 @@ async def unsealed(platform, event: Envelope) -> dict[str, Any]:
     return open_sealed(key, event.sealed, event.subject)
 
 
-async def mails_to(platform, address: str) -> list[email.message.Message]:
+async def mails_to(platform, address: str, ordered: bool = False) -> list[email.message.Message]:
     found = []
-    for path in Path(platform.endpoints.mail_dir).glob("*.eml"):
+    paths = Path(platform.endpoints.mail_dir).glob("*.eml")
+    for path in sorted(paths) if ordered else paths:
         msg = email.message_from_bytes(path.read_bytes())
         if address in msg.get("X-Envelope-To", ""):
             found.append(msg)
@@ -136,3 +142,34 @@ async def every_row_as_text(platform) -> str:
 
 def intake_log(platform) -> str:
     return (platform.root / "logs" / "intake.log").read_text(errors="replace")
+
+
+CONFIRM_LINK = re.compile(r"/register/confirm/([0-9a-f-]{36})/([A-Za-z0-9_-]{43})")
+
+
+async def confirmation_link(platform, address: str, n: int = 1) -> tuple[str, str]:
+    """(registration id, token) from the n-th confirmation mail to the address."""
+
+    async def arrived():
+        mails = await mails_to(platform, address, ordered=True)
+        found = [m for m in mails if CONFIRM_LINK.search(_text(m))]
+        return found if len(found) >= n else None
+
+    msg = (await eventually(arrived, timeout=60))[n - 1]
+    match = CONFIRM_LINK.search(_text(msg))
+    assert match is not None
+    return match[1], match[2]
+
+
+def _text(msg: email.message.Message) -> str:
+    return msg.get_payload(decode=True).decode()
+
+
+async def confirm(platform, reg_id: str, token: str) -> httpx.Response:
+    """What the confirmation page does with the link's token (anonymously, as the public)."""
+    async with httpx.AsyncClient(base_url=platform.url("intake"), timeout=30) as http:
+        return await http.post(
+            f"/api/intake/registrations/{reg_id}/confirm",
+            json={"token": token},
+            headers={"X-Forwarded-For": address()},
+        )

@@ -11,6 +11,8 @@ from tests.helpers import as_employee, eventually, fetch
 from tests.intake.helpers import (
     PDF,
     PNG,
+    confirm,
+    confirmation_link,
     every_row_as_text,
     intake_log,
     mails_to,
@@ -240,7 +242,9 @@ async def test_the_same_person_registering_twice_keeps_one_subject(platform):
     assert a["subject"] == b["subject"]
 
 
-async def test_an_existing_candidate_registering_again_updates_their_profile(platform):
+async def test_an_existing_candidate_registering_again_updates_their_profile_once_confirmed(
+    platform,
+):
     reg = unique()
     first = (await post(platform, reg)).json()["id"]
     [(_, event, _)] = await eventually(lambda: outbox_events(platform, first))
@@ -253,6 +257,10 @@ async def test_an_existing_candidate_registering_again_updates_their_profile(pla
     await eventually(profile, timeout=60)
     await eventually(lambda: _gone(platform, first), timeout=60)  # the in-flight one is gone
     again = (await post(platform, reg | {"phone": "06-99998888"})).json()["id"]
+    # The address is known: the owner confirms with the link mailed to it (test_identity_proof).
+    link_id, link_token = await confirmation_link(platform, reg["email"])
+    assert link_id == again
+    assert (await confirm(platform, again, link_token)).status_code == 200
     [(_, second, _)] = await eventually(lambda: outbox_events(platform, again))
     assert second.subject == event.subject
     assert second.data["existing"] is True

@@ -35,6 +35,27 @@ def test_the_published_examples_are_accepted_and_rejected():
     assert reasons["function"].value == ["software_engineer"]
 
 
+def test_a_phone_someone_else_gave_sends_the_registration_to_a_recruiter():
+    accepted = domain.screen(registration(), domain.load_criteria(), TODAY)
+    flagged = domain.flag_known_phone(accepted)
+    assert flagged.outcome == "needs_review"
+    assert flagged.reasons[-1].model_dump() == {
+        "criterion": "known_phone",
+        "value": None,
+        "result": "review",
+    }
+    rejected_reg = domain.Registration.model_validate(example("registration-rejected"))
+    rejected = domain.screen(rejected_reg, domain.load_criteria(), TODAY)
+    assert domain.flag_known_phone(rejected).outcome == "rejected"
+
+
+def test_the_confirmation_mail_is_dutch_and_carries_the_link_and_how_long_it_works():
+    subject, body = domain.confirmation_mail("https://x.example/register/confirm/a/b", 24)
+    assert "Bevestig" in subject
+    assert "https://x.example/register/confirm/a/b" in body and "24 uur" in body
+    assert body.startswith("Beste,")  # no name: whoever registered may not own the address
+
+
 def test_every_decision_names_its_criteria_version_and_each_criterion_with_its_value():
     result = domain.screen(registration(), domain.load_criteria(), TODAY)
     assert result.criteria_version == domain.load_criteria().version

@@ -17,7 +17,9 @@ SERVICES_WITH_OUTBOX = ("intake", "candidates", "documents")
 
 
 async def post_registration(client: httpx.AsyncClient, email: str) -> bool:
-    reg = example("registration-accepted") | {"email": email}
+    # A phone of its own too: a phone someone else gave sends a registration to a recruiter.
+    phone = f"+31 6 {uuid.uuid4().int % 10**8:08d}"
+    reg = example("registration-accepted") | {"email": email, "phone": phone}
     try:
         resp = await client.post(
             "/api/intake/registrations",

@@ -49,6 +49,24 @@ async def register(platform, reg: dict[str, Any], *, photo: bool = False, cv: by
 async def registered_candidate(platform, reg: dict[str, Any], **kw: Any) -> str:
     """Register and wait until candidates holds the profile and privacy knows its hashes."""
     await register(platform, reg, **kw)
+    return await profile_known(platform, reg)
+
+
+async def registered_again(platform, reg: dict[str, Any]) -> str:
+    """A known (or forgotten) person registers again and confirms it with the link mailed to
+    their address; waits like registered_candidate."""
+    from tests.intake.helpers import confirm, confirmation_link, mails_to
+
+    before = len(await mails_to(platform, reg["email"]))
+    reg_id = await register(platform, reg)
+    link_id, token = await confirmation_link(platform, reg["email"], before + 1)
+    assert link_id == reg_id
+    confirmed = await confirm(platform, reg_id, token)
+    assert confirmed.status_code == 200, confirmed.text
+    return await profile_known(platform, reg)
+
+
+async def profile_known(platform, reg: dict[str, Any]) -> str:
 
     async def profile():
         return await fetch(

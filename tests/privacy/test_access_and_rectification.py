@@ -15,7 +15,7 @@ from tests.privacy.support import (
     PDF,
     PNG,
     officer,
-    register,
+    registered_again,
     registered_candidate,
     unique_person,
     verification_scan,
@@ -161,7 +161,7 @@ async def test_forget_me_then_a_new_registration_lifts_the_suppression(platform)
         check = await client.post("/api/privacy/suppression/check", json={"email": person["email"]})
         assert check.json() == {"suppressed": True}
 
-        await register(platform, person)
+        await registered_again(platform, person)
 
         async def lifted():
             again = await client.post(

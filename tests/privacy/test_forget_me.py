@@ -14,6 +14,7 @@ from tests.helpers import as_employee, eventually, fetch, subject_key
 from tests.privacy.support import (
     events_on,
     officer,
+    registered_again,
     registered_candidate,
     unique_person,
     verification_scan,
@@ -252,7 +253,7 @@ async def test_a_late_receipt_does_not_suppress_a_person_who_registered_again(pl
         await wait_status(client, request_id, "complete")
         ack = await acknowledgement(platform, "candidates", candidate_id)
 
-        await registered_candidate(platform, person)  # back, explicitly: suppression lifted
+        await registered_again(platform, person)  # back, explicitly: suppression lifted
 
         async def lifted():
             address = {"email": person["email"]}
