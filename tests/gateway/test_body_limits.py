@@ -80,6 +80,9 @@ async def flood(
         async for chunk in body:
             writer.write(conn.send(h11.Data(data=chunk)))
             await writer.drain()
+            # drain() does not yield while the socket takes everything (the server reads and
+            # drops the rest after its 413): let the reader see the answer between chunks.
+            await asyncio.sleep(0)
         writer.write(conn.send(h11.EndOfMessage()))
         await writer.drain()
 
