@@ -120,6 +120,35 @@ def text(form: FormData, name: str, limit: int = 5000) -> str:
     return value.strip()[:limit] if isinstance(value, str) else ""
 
 
+def amsterdam_time(value: str) -> str:
+    """A time as typed in the browser (a datetime-local field has no zone: it is the wall
+    clock in the Netherlands) as an ISO time with its offset; anything unreadable as typed,
+    for the service to refuse with its own message."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=AMSTERDAM)
+    return moment.isoformat()
+
+
+def local_time(value: object) -> str:
+    """A service's ISO time as the Dutch wall clock, to the minute ("2026-03-01 10:00")."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value[:16]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(AMSTERDAM)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+templates.env.filters["local_time"] = local_time
+
+
 def valid_id(value: str) -> bool:
     try:
         uuid.UUID(value)
@@ -772,6 +801,8 @@ async def crm_action(request: Request, what: str, organisation_id: str = "") -> 
     target = targets.get(("org" if organisation_id else "", what))
     if target is None:
         return render_problem(request, 404, "not found")
+    if what == "contact-moments" and "occurred_at" in fields:
+        fields["occurred_at"] = amsterdam_time(fields["occurred_at"])
     reply = await proxy.call(request, "crm", "POST", target, json_body=fields)
     back = f"/crm/organisations/{organisation_id}" if organisation_id else "/crm"
     if reply.ok:
@@ -930,16 +961,10 @@ def breach_body(form: FormData) -> dict[str, Any]:
     people = text(form, "people_affected", 12)
     body["people_affected"] = int(people) if people.isdigit() else people or None
     for field in ("discovered_at", "occurred_at"):
-        value = text(form, field, 40)
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            if value or field == "discovered_at":
-                body[field] = value or None
-            continue
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=AMSTERDAM)
-        body[field] = moment.isoformat()
+        if value := text(form, field, 40):
+            body[field] = amsterdam_time(value)
+        elif field == "discovered_at":
+            body[field] = None
     return body
 
 

@@ -6,7 +6,9 @@ import email.policy
 import re
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
@@ -236,3 +238,36 @@ async def test_a_person_asks_for_their_data_on_the_public_privacy_page(page, pla
     await page.click("#self-service button[type=submit]")
     await expect(page.locator("#privacy-done")).to_be_visible()
     await shot(page, "12-privacy-self-service-done")
+
+
+async def test_recruiter_records_a_contact_moment_at_the_dutch_time_she_typed(
+    page, employees, signed_in
+):
+    recruiter_api = await signed_in("recruiter")
+    org = await recruiter_api.post(
+        "/api/crm/organisations",
+        json={"name": f"Klant {uuid.uuid4().hex[:8]}", "kind": "client"},
+    )
+    assert org.status_code == 201, org.text
+    org_id = org.json()["id"]
+    # Yesterday 09:15 on the wall clock in Amsterdam: whatever the zone of the machine.
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    day = (datetime.now(amsterdam) - timedelta(days=1)).date()
+    typed = datetime.combine(day, time(9, 15), tzinfo=amsterdam)
+
+    await sign_in_as(page, employees["recruiter"])
+    await page.goto(f"/crm/organisations/{org_id}")
+    await page.fill("#m-when", f"{day.isoformat()}T09:15")
+    await page.select_option("#m-channel", "phone")
+    await page.fill("#m-report", "Gebeld over de vacature directiesecretaresse.")
+    await page.click("form[action$='/contact-moments'] button[type=submit]")
+    await expect(page).to_have_url(re.compile(rf"/crm/organisations/{org_id}$"))
+    moments = page.locator("section.card", has_text="Contactmomenten")
+    await expect(moments).to_contain_text(f"{day.isoformat()} 09:15")
+    await expect(moments).to_contain_text("Telefoon")
+    await expect(moments).to_contain_text("Gebeld over de vacature")
+    await shot(page, "40-contact-moment")
+
+    stored = await recruiter_api.get(f"/api/crm/organisations/{org_id}/contact-moments")
+    [moment] = stored.json()
+    assert datetime.fromisoformat(moment["occurred_at"]) == typed
