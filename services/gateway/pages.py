@@ -836,6 +836,18 @@ async def requests_page(request: Request) -> Response:
     return render(request, "requests.html", listing=listing)
 
 
+def officer_changes(form: FormData) -> dict[str, str]:
+    """A rectification's changes from the officer's correction rows: {field: right value}.
+    The fields are those a person may correct (CORRECTABLE); the owning service checks the
+    values and reports which it applied."""
+    changes: dict[str, str] = {}
+    for i in range(1, CORRECTION_ROWS + 1):
+        field, value = text(form, f"fix_field_{i}", 40), text(form, f"fix_value_{i}", 200)
+        if field in CORRECTABLE and value:
+            changes[field] = value
+    return changes
+
+
 @router.post("/requests")
 async def file_request(request: Request) -> Response:
     form = await posted(request)
@@ -844,13 +856,15 @@ async def file_request(request: Request) -> Response:
     by, value = text(form, "subject_by", 20), text(form, "subject_value", 254)
     if by not in ("email", "candidate_id", "contact_id"):
         by = "email"
-    reply = await proxy.call(
-        request,
-        "privacy",
-        "POST",
-        "/api/privacy/requests",
-        json_body={"type": text(form, "type", 20), "subject": {by: value}},
-    )
+    body: dict[str, Any] = {"type": text(form, "type", 20), "subject": {by: value}}
+    if body["type"] == "rectification":
+        body["changes"] = officer_changes(form)
+    if body["type"] == "rectification" and not body["changes"]:
+        reply = proxy.Reply(422, {"detail": i18n.translator(lang_of(request))("fix_needed")})
+    else:
+        reply = await proxy.call(
+            request, "privacy", "POST", "/api/privacy/requests", json_body=body
+        )
     if reply.ok and isinstance(reply.body, dict) and valid_id(str(reply.body.get("id", ""))):
         return RedirectResponse(f"/requests/{reply.body['id']}", status_code=303)
     listing = await proxy.call(request, "privacy", "GET", "/api/privacy/requests")

@@ -189,9 +189,10 @@ async def test_privacy_officer_files_a_forget_me_and_watches_it_complete(
 
     async def complete() -> bool:
         await page.reload()
-        return (await page.locator("#request-status").inner_text()).strip() == "complete"
+        return await page.locator("#request-status").get_attribute("data-status") == "complete"
 
     await eventually(complete, timeout=120, interval=1.0)
+    await expect(page.locator("#request-status")).to_have_text("Afgerond")
     await expect(page.locator("#progress")).to_contain_text("candidates")
     await page.click("#btn-certificate")
     await expect(page.locator("#result")).to_contain_text("verklaring van verwijdering")
@@ -271,3 +272,41 @@ async def test_recruiter_records_a_contact_moment_at_the_dutch_time_she_typed(
     stored = await recruiter_api.get(f"/api/crm/organisations/{org_id}/contact-moments")
     [moment] = stored.json()
     assert datetime.fromisoformat(moment["occurred_at"]) == typed
+
+
+async def test_privacy_officer_corrects_a_candidates_city_and_the_recruiter_sees_it(
+    page, browser, platform, employees, signed_in
+):
+    recruiter_api = await signed_in("recruiter")
+    candidate_id, _ = await registered_candidate(platform, recruiter_api)
+
+    await sign_in_as(page, employees["privacy_officer"])
+    await page.select_option("#req-type", "rectification")
+    await page.select_option("#req-by", "candidate_id")
+    await page.fill("#req-value", candidate_id)
+    await page.select_option("#fix_field_1", "address.city")
+    await page.fill("#fix_value_1", "Zwolle")
+    await page.select_option("#fix_field_2", "phone")
+    await page.fill("#fix_value_2", "+31 6 55501234")
+    await page.click("#new-request button[type=submit]")
+    await expect(page).to_have_url(re.compile(r"/requests/[0-9a-f-]{36}$"))
+
+    async def complete() -> bool:
+        await page.reload()
+        return await page.locator("#request-status").get_attribute("data-status") == "complete"
+
+    await eventually(complete, timeout=120, interval=1.0)
+    await expect(page.locator("#request-status")).to_have_text("Afgerond")
+    await expect(page.locator("#progress")).to_contain_text("Woonplaats")
+    await expect(page.locator("#progress")).to_contain_text("Telefoonnummer")
+    await shot(page, "41-rectification-complete")
+
+    recruiter = await browser.new_context(base_url=platform.url("gateway"), viewport=DESKTOP)
+    try:
+        tab = await recruiter.new_page()
+        await sign_in_as(tab, employees["recruiter"])
+        await tab.goto(f"/candidates/{candidate_id}")
+        await expect(tab.locator("#profile")).to_contain_text("Zwolle")
+        await expect(tab.locator("#profile")).to_contain_text("+31 6 55501234")
+    finally:
+        await recruiter.close()
