@@ -203,6 +203,66 @@ TEXT: dict[str, dict[str, str]] = {
     "replay": {"nl": "Opnieuw aanbieden", "en": "Replay"},
     "replayed": {"nl": "Opnieuw aangeboden op", "en": "Replayed onto"},
     "latest_letters": {"nl": "Laatste dead letters", "en": "Latest dead letters"},
+    "role_recruiter": {"nl": "recruiter", "en": "recruiter"},
+    "role_privacy_officer": {"nl": "privacy officer", "en": "privacy officer"},
+    "role_admin": {"nl": "beheerder", "en": "administrator"},
+    "alerts_title": {"nl": "Openstaande meldingen", "en": "Open alerts"},
+    "no_alerts": {"nl": "Geen openstaande meldingen.", "en": "No open alerts."},
+    "alert_what": {"nl": "Melding", "en": "Alert"},
+    "alert_for": {"nl": "Voor", "en": "For"},
+    "alert_open": {"nl": "Nieuw", "en": "New"},
+    "alert_acknowledged": {"nl": "In behandeling", "en": "Being handled"},
+    "alert_acknowledge": {"nl": "Oppakken", "en": "Acknowledge"},
+    "alert_close": {"nl": "Afgehandeld", "en": "Close"},
+    "alert_gone": {
+        "nl": "Deze melding is er niet (meer), of is niet voor jouw rol.",
+        "en": "This alert does not exist (any more), or is not for your role.",
+    },
+    "alert_other": {"nl": "Melding van het platform ({kind})", "en": "Platform alert ({kind})"},
+    "alert_request.due_soon": {
+        "nl": "Verzoek ({type}) nadert de termijn: nog {days_left} werkdagen",
+        "en": "Request ({type}) nears its deadline: {days_left} working days left",
+    },
+    "alert_request.overdue": {
+        "nl": "Verzoek ({type}) is over de termijn van 10 werkdagen",
+        "en": "Request ({type}) is past its deadline of 10 working days",
+    },
+    "alert_request.stalled": {
+        "nl": "Verzoek loopt vast: geen antwoord van {services}; probeer het opnieuw",
+        "en": "Request is stuck: no answer from {services}; retry it",
+    },
+    "alert_request.former_address": {
+        "nl": "Vergeet-mij-verzoek op een eerder e-mailadres van iemand: beslis zelf",
+        "en": "Forget-me request at someone's former email address: decide yourself",
+    },
+    "alert_breach.recorded": {
+        "nl": "Datalek vastgelegd: melden bij de AP vóór {notify_ap_by}",
+        "en": "Data breach recorded: notify the DPA by {notify_ap_by}",
+    },
+    "alert_breach.due_soon": {
+        "nl": "Datalek nog niet gemeld: minder dan 24 uur tot {notify_ap_by}",
+        "en": "Data breach not yet reported: less than 24 hours until {notify_ap_by}",
+    },
+    "alert_breach.overdue": {
+        "nl": "Datalek niet binnen 72 uur gemeld bij de AP (uiterlijk {notify_ap_by})",
+        "en": "Data breach not reported to the DPA within 72 hours (by {notify_ap_by})",
+    },
+    "alert_service.silent": {
+        "nl": "Dienst {service} geeft al {value} seconden geen teken van leven",
+        "en": "Service {service} has been silent for {value} seconds",
+    },
+    "alert_outbox.backlog": {
+        "nl": "Dienst {service} krijgt zijn berichten niet weg ({value} in de outbox)",
+        "en": "Service {service} is not draining its outbox ({value} waiting)",
+    },
+    "alert_consumer.lag": {
+        "nl": "Dienst {service} loopt {value} berichten achter",
+        "en": "Service {service} is {value} messages behind",
+    },
+    "alert_deadletters.growing": {
+        "nl": "Dienst {service} zette {value} berichten op een dead-letter-topic",
+        "en": "Service {service} dead-lettered {value} messages",
+    },
     "audit_title": {"nl": "Audittrail", "en": "Audit trail"},
     "subject_id": {"nl": "Betrokkene-id", "en": "Subject id"},
     "user": {"nl": "Gebruiker", "en": "User"},

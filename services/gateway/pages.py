@@ -22,7 +22,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from services.common.db import db_conn
 
-from . import access, domain, i18n, operations, proxy, security, store
+from . import access, alerts, domain, i18n, operations, proxy, security, store
 from .api import LOCKED_DETAIL, audit_query, sign_in
 from .bootstrap import settings
 
@@ -830,10 +830,42 @@ async def crm_action(request: Request, what: str, organisation_id: str = "") -> 
 # --- privacy officer: requests and breaches ------------------------------------------------
 
 
+async def alerts_for(request: Request, audience: str | None) -> list[dict[str, Any]]:
+    """Open alerts with their line in the page's language and where to act on them."""
+    lang = lang_of(request)
+    async with request.app.state.pool.acquire() as conn:
+        found = await alerts.open_alerts(conn, audience)
+    return [
+        a | {"text": alerts.describe(lang, a["kind"], a["facts"]), "link": alerts.link_of(a)}
+        for a in found
+    ]
+
+
+@router.post("/alerts/{alert_id}/{action}")
+async def alert_action(request: Request, alert_id: str, action: str) -> Response:
+    """Acknowledge (seen, being handled) or close an alert of one's own role."""
+    if not valid_id(alert_id) or action not in alerts.ACT:
+        return render_problem(request, 404, "not found")
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    who = access.session(request)
+    assert who is not None
+    async with request.app.state.pool.acquire() as conn:
+        if not await alerts.act(conn, alert_id, action, who):
+            return render_problem(request, 404, i18n.translator(lang_of(request))("alert_gone"))
+    return RedirectResponse(domain.HOME[who.role], status_code=303)
+
+
 @router.get("/requests")
 async def requests_page(request: Request) -> Response:
     listing = await proxy.call(request, "privacy", "GET", "/api/privacy/requests")
-    return render(request, "requests.html", listing=listing)
+    return render(
+        request,
+        "requests.html",
+        listing=listing,
+        alerts=await alerts_for(request, domain.PRIVACY_OFFICER),
+    )
 
 
 def officer_changes(form: FormData) -> dict[str, str]:
@@ -873,6 +905,7 @@ async def file_request(request: Request) -> Response:
         "requests.html",
         200,
         listing=listing,
+        alerts=await alerts_for(request, domain.PRIVACY_OFFICER),
         outcome=reply,
         values={"type": text(form, "type", 20), "subject_by": by},
     )
@@ -1057,7 +1090,12 @@ async def audit_search(request: Request, conn: asyncpg.Connection = Depends(db_c
 
 @router.get("/operations")
 async def operations_page(request: Request) -> Response:
-    return render(request, "operations.html", view=await operations.overview(settings))
+    return render(
+        request,
+        "operations.html",
+        view=await operations.overview(settings),
+        alerts=await alerts_for(request, None),
+    )
 
 
 @router.post("/operations/replay")
@@ -1072,9 +1110,22 @@ async def replay_dead_letter(request: Request) -> Response:
         result = await operations.replay(settings, text(form, "topic", 100), int(offset))
     except operations.ReplayError as exc:
         view = await operations.overview(settings)
-        return render(request, "operations.html", 422, view=view, replay_error=str(exc))
+        return render(
+            request,
+            "operations.html",
+            422,
+            view=view,
+            alerts=await alerts_for(request, None),
+            replay_error=str(exc),
+        )
     view = await operations.overview(settings)
-    return render(request, "operations.html", view=view, replayed=result)
+    return render(
+        request,
+        "operations.html",
+        view=view,
+        alerts=await alerts_for(request, None),
+        replayed=result,
+    )
 
 
 async def users_listing(

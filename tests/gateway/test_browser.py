@@ -310,3 +310,42 @@ async def test_privacy_officer_corrects_a_candidates_city_and_the_recruiter_sees
         await expect(tab.locator("#profile")).to_contain_text("+31 6 55501234")
     finally:
         await recruiter.close()
+
+
+async def test_privacy_officer_sees_the_alert_of_a_breach_she_reported_and_closes_it(
+    page, platform, employees, signed_in
+):
+    summary = f"USB-stick met cv's verloren {uuid.uuid4().hex[:8]}"
+    await sign_in_as(page, employees["privacy_officer"])
+    await page.goto("/breaches")
+    await page.fill("#b-summary", summary)
+    discovered = datetime.now(ZoneInfo("Europe/Amsterdam")) - timedelta(hours=2)
+    await page.fill("#b-discovered", discovered.strftime("%Y-%m-%dT%H:%M"))
+    await page.fill("#b-categories", "cv, contactgegevens")
+    await page.fill("#b-people", "40")
+    await page.click("form[action='/breaches'] button[type=submit]")
+    await expect(page.locator("#breach-list")).to_contain_text(summary)
+
+    officer_api = await signed_in("privacy_officer")
+    listed = (await officer_api.get("/api/privacy/breaches")).json()
+    [breach] = [b for b in listed if b["summary"] == summary]
+    deadline = (discovered.replace(second=0, microsecond=0) + timedelta(hours=72)).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+
+    alert = page.locator(f"#alerts tr[data-ref='{breach['id']}']")
+
+    async def shown() -> bool:
+        await page.goto("/requests")
+        return await alert.count() == 1
+
+    await eventually(shown, timeout=60, interval=1.0)
+    await expect(alert).to_contain_text(f"Datalek vastgelegd: melden bij de AP vóór {deadline}")
+    await expect(alert).to_contain_text("Nieuw")
+    await alert.locator("button:has-text('Oppakken')").click()
+    await expect(alert).to_contain_text("In behandeling")
+    await expect(alert).to_contain_text(employees["privacy_officer"].name)
+    await shot(page, "42-officer-alert")
+    await alert.locator("button:has-text('Afgehandeld')").click()
+    await expect(page).to_have_url(re.compile(r"/requests$"))
+    await expect(alert).to_have_count(0)
