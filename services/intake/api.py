@@ -393,6 +393,16 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
             await store.count_decision(
                 conn, today, screening.criteria_version, "screening", screening.outcome, failing
             )
+            await store.insert_notice(
+                conn,
+                new_id(),
+                subject,
+                reg.email,
+                reg.first_name,
+                [],
+                kind="accepted" if accepted else "in_review",
+                reference=reg_id,
+            )
             if accepted:
                 assert key is not None
                 await outbox.record(
@@ -401,6 +411,7 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
     except SubjectErased:
         log.info("registration raced an erasure", extra={"registration_id": reg_id})
         return problem(409, "request", "your registration could not be completed; please resend")
+    workers.wake()
     REGISTRATIONS.labels(screening.outcome).inc()
     log.info(
         "registration stored",
@@ -539,6 +550,17 @@ async def review_accept(
         await outbox.record(
             conn, INTAKE_REGISTRATIONS, handoff_event(record, files, key, "recruiter")
         )
+        await store.insert_notice(
+            conn,
+            new_id(),
+            row["subject"],
+            record["data"]["email"],
+            record["data"]["first_name"],
+            [],
+            kind="accepted",
+            reference=str(registration_id),
+        )
+    workers.wake()
     REGISTRATIONS.labels("accepted").inc()
     log.info(
         "registration accepted on review",
