@@ -202,6 +202,13 @@ async def mail_round(pool: asyncpg.Pool) -> int:
     """Mail every alert not mailed yet, once; several gateway instances share the work."""
     sent = 0
     async with pool.acquire() as conn, conn.transaction():
+        # A new consumer group reads the topic from its start (30 days): what was raised long
+        # ago is shown on the pages but not mailed now as if it were news.
+        await conn.execute(
+            "UPDATE alerts SET mailed_at = now() WHERE mailed_at IS NULL"
+            " AND raised_at < now() - make_interval(hours => $1)",
+            settings.alert_mail_max_age_hours,
+        )
         rows = await conn.fetch(
             "SELECT * FROM alerts WHERE mailed_at IS NULL AND mail_attempts < $1"
             " ORDER BY raised_at LIMIT 20 FOR UPDATE SKIP LOCKED",

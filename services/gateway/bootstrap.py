@@ -24,6 +24,7 @@ class GatewaySettings(Settings):
     alert_mail_privacy_officer: str = "privacy@allegrotalent.nl"
     alert_mail_admin: str = "beheer@allegrotalent.nl"
     alert_mail_seconds: float = 5.0
+    alert_mail_max_age_hours: int = 24  # older alerts are shown, not mailed
     public_url: str = "http://127.0.0.1:8000"
 
     @property

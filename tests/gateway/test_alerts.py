@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaProducer
 
 from services.common.envelope import Envelope
 from services.gateway import alerts
-from tests.helpers import csrf_of, eventually
+from tests.helpers import csrf_of, eventually, fetch
 
 OFFICER_MAILBOX = "privacy@allegrotalent.nl"
 ADMIN_MAILBOX = "beheer@allegrotalent.nl"
@@ -137,8 +137,11 @@ async def test_a_watchdog_alert_is_mailed_to_the_admin_who_acknowledges_and_clos
     assert text not in (await admin.get("/operations")).text
 
 
-async def test_personal_data_slipped_into_an_alert_reaches_no_page_and_no_mail(platform, signed_in):
+async def test_fields_an_alert_should_not_carry_reach_no_page_and_no_mail(platform, signed_in):
     request_id = str(uuid.uuid4())
+    # Values that are no one's data (the bus privacy scan reads this topic too), in fields a
+    # careless producer might fill with a person's.
+    stray = f"stray-{uuid.uuid4().hex[:10]}"
     await raise_alert(
         platform,
         Envelope(
@@ -148,8 +151,8 @@ async def test_personal_data_slipped_into_an_alert_reaches_no_page_and_no_mail(p
                 "ref": request_id,
                 "request_id": request_id,
                 "type": "access",
-                "email": "lekt.niet@example.nl",
-                "name": "Sanne de Vries",
+                "email": f"{stray}-email",
+                "name": f"{stray}-name",
             },
         ),
     )
@@ -160,8 +163,15 @@ async def test_personal_data_slipped_into_an_alert_reaches_no_page_and_no_mail(p
         return page if f"/requests/{request_id}" in page else None
 
     page = await eventually(shown, timeout=60, interval=0.5)
-    assert "lekt.niet" not in page and "Sanne" not in page
+    assert stray not in page
+    [kept] = await fetch(
+        platform,
+        "gateway",
+        "SELECT facts::text AS facts FROM alerts WHERE facts->>'request_id' = $1",
+        request_id,
+    )
+    assert stray not in kept["facts"]
     [mail] = await eventually(lambda: mails_to(platform, OFFICER_MAILBOX, request_id), timeout=60)
     body = mail.get_body().get_content()
     assert "Verzoek (Inzage) is over de termijn" in body
-    assert "lekt.niet" not in body and "Sanne" not in body
+    assert stray not in body

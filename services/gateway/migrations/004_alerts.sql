@@ -12,7 +12,7 @@ CREATE TABLE alerts (
     acknowledged_by  text REFERENCES users(id) ON DELETE SET NULL,
     closed_at        timestamptz,
     closed_by        text REFERENCES users(id) ON DELETE SET NULL,
-    mailed_at        timestamptz,
+    mailed_at        timestamptz,  -- or when it was found too old to be news (not mailed)
     mail_attempts    integer NOT NULL DEFAULT 0
 );
 CREATE INDEX alerts_open ON alerts (audience, raised_at DESC) WHERE closed_at IS NULL;
