@@ -175,3 +175,32 @@ async def test_fields_an_alert_should_not_carry_reach_no_page_and_no_mail(platfo
     body = mail.get_body().get_content()
     assert "Verzoek (Inzage) is over de termijn" in body
     assert stray not in body
+
+
+async def test_an_alert_raised_days_ago_is_shown_but_not_mailed_as_news(platform, signed_in):
+    service_name = f"old-{uuid.uuid4().hex[:6]}"
+    await raise_alert(
+        platform,
+        Envelope(
+            type="alert.consumer.lag",
+            source="gateway",
+            time=datetime.now(UTC) - timedelta(days=3),
+            data={"kind": "consumer.lag", "service": service_name, "instance": "h:1", "value": 5},
+        ),
+    )
+    admin = await signed_in("admin")
+
+    async def settled() -> bool:
+        rows = await fetch(
+            platform,
+            "gateway",
+            "SELECT mailed_at FROM alerts WHERE facts->>'service' = $1",
+            service_name,
+        )
+        return bool(rows) and rows[0]["mailed_at"] is not None
+
+    await eventually(settled, timeout=60, interval=0.5)
+    assert (
+        f"Dienst {service_name} loopt 5 berichten achter" in (await admin.get("/operations")).text
+    )
+    assert not await mails_to(platform, ADMIN_MAILBOX, service_name)
