@@ -133,17 +133,18 @@ def amsterdam_time(value: str) -> str:
     return moment.isoformat()
 
 
-def local_time(value: object) -> str:
-    """A service's ISO time as the Dutch wall clock, to the minute ("2026-03-01 10:00")."""
+def local_time(value: object, seconds: bool = False) -> str:
+    """A service's ISO time as the Dutch wall clock, to the minute ("2026-03-01 10:00") or
+    the second."""
     if not isinstance(value, str) or not value:
         return ""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        return value[:16]
+        return value[: 19 if seconds else 16]
     if moment.tzinfo is not None:
         moment = moment.astimezone(AMSTERDAM)
-    return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 templates.env.filters["local_time"] = local_time
