@@ -90,7 +90,10 @@ OPS_HEALTH = Topic(
 # Operators' decisions on dead letters (replayed, discarded): the dead-letter topics are
 # immutable. Keyed by letter, so compaction keeps each letter's latest decision.
 OPS_DEADLETTERS = Topic("ops.deadletters", ("ops",), (), partitions=1, compacted=True)
-OPS_ALERTS = Topic("ops.alerts", ("privacy", "gateway"), (), partitions=1, retention_ms=30 * DAY)
+# The gateway keeps them for the pages and mails them to the role that acts (gateway/alerts.py).
+OPS_ALERTS = Topic(
+    "ops.alerts", ("privacy", "gateway"), ("gateway",), partitions=1, retention_ms=30 * DAY
+)
 
 CATALOGUE: tuple[Topic, ...] = (
     INTAKE_REGISTRATIONS,

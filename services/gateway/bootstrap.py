@@ -32,6 +32,18 @@ class GatewaySettings(Settings):
     watchdog_silent_seconds: float = 60.0  # six missed heartbeats
     watchdog_backlog_limit: int = 500
     watchdog_lag_limit: int = 1000
+    # Alerts (services/gateway/alerts.py) are mailed to the mailbox of the role that acts on
+    # them, a role's address rather than a person's; links in them point at the public
+    # address of the gateway (production sets PUBLIC_URL).
+    alert_mail_privacy_officer: str = "privacy@allegrotalent.nl"
+    alert_mail_admin: str = "beheer@allegrotalent.nl"
+    alert_mail_seconds: float = 5.0
+    alert_mail_max_age_hours: int = 24  # older alerts are shown, not mailed
+    public_url: str = "http://127.0.0.1:8000"
+
+    @property
+    def link_base(self) -> str:
+        return self.public_url.rstrip("/")
 
     def secret_problems(self) -> list[str | None]:
         problems = super().secret_problems()

@@ -106,6 +106,8 @@ MATRIX: tuple[Rule, ...] = (
     _r(READ, "/operations", ADMIN),
     _r(POST, "/operations/replay", ADMIN),
     _r(READ, "/api/gateway/operations", ADMIN),
+    # Alerts: each role acknowledges and closes its own (gateway/alerts.py).
+    _r(POST, "/alerts/{id}/{action}", ADMIN, PRIVACY_OFFICER),
 )
 
 

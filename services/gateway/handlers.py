@@ -1,12 +1,13 @@
-"""Gateway's event handlers: the audit trail of who read which subject's data."""
+"""Gateway's event handlers: the audit trail of who read which subject's data, and the
+alerts that reach people (alerts.py)."""
 
 import asyncpg
 
 from services.common.consumer import Poison
 from services.common.envelope import Envelope
-from services.common.topics import OPS_AUDIT
+from services.common.topics import OPS_ALERTS, OPS_AUDIT
 
-from . import store
+from . import alerts, store
 from .bootstrap import service
 
 
@@ -34,3 +35,8 @@ async def audit_recorded(event: Envelope, conn: asyncpg.Connection) -> None:
         _id(data.get("resource"), 500),
         _id(subject) if subject else None,
     )
+
+
+@service.consumer(OPS_ALERTS)
+async def alert_raised(event: Envelope, conn: asyncpg.Connection) -> None:
+    await alerts.record(conn, event)

@@ -21,7 +21,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from services.common.db import db_conn
 
-from . import access, domain, i18n, operations, proxy, security, store
+from . import access, alerts, domain, i18n, operations, proxy, security, store
 from .api import audit_query, sign_in
 from .bootstrap import settings
 
@@ -116,6 +116,36 @@ def csrf_failed(request: Request) -> HTMLResponse:
 def text(form: FormData, name: str, limit: int = 5000) -> str:
     value = form.get(name)
     return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def amsterdam_time(value: str) -> str:
+    """A time as typed in the browser (a datetime-local field has no zone: it is the wall
+    clock in the Netherlands) as an ISO time with its offset; anything unreadable as typed,
+    for the service to refuse with its own message."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=AMSTERDAM)
+    return moment.isoformat()
+
+
+def local_time(value: object, seconds: bool = False) -> str:
+    """A service's ISO time as the Dutch wall clock, to the minute ("2026-03-01 10:00") or
+    the second."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value[: 19 if seconds else 16]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(AMSTERDAM)
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+templates.env.filters["local_time"] = local_time
 
 
 def valid_id(value: str) -> bool:
@@ -819,6 +849,8 @@ async def crm_action(request: Request, what: str, organisation_id: str = "") -> 
     target = targets.get(("org" if organisation_id else "", what))
     if target is None:
         return render_problem(request, 404, "not found")
+    if what == "contact-moments" and "occurred_at" in fields:
+        fields["occurred_at"] = amsterdam_time(fields["occurred_at"])
     reply = await proxy.call(request, "crm", "POST", target, json_body=fields)
     back = f"/crm/organisations/{organisation_id}" if organisation_id else "/crm"
     if reply.ok:
@@ -846,10 +878,54 @@ async def crm_action(request: Request, what: str, organisation_id: str = "") -> 
 # --- privacy officer: requests and breaches ------------------------------------------------
 
 
+async def alerts_for(request: Request, audience: str | None) -> list[dict[str, Any]]:
+    """Open alerts with their line in the page's language and where to act on them."""
+    lang = lang_of(request)
+    async with request.app.state.pool.acquire() as conn:
+        found = await alerts.open_alerts(conn, audience)
+    return [
+        a | {"text": alerts.describe(lang, a["kind"], a["facts"]), "link": alerts.link_of(a)}
+        for a in found
+    ]
+
+
+@router.post("/alerts/{alert_id}/{action}")
+async def alert_action(request: Request, alert_id: str, action: str) -> Response:
+    """Acknowledge (seen, being handled) or close an alert of one's own role."""
+    if not valid_id(alert_id) or action not in alerts.ACT:
+        return render_problem(request, 404, "not found")
+    form = await posted(request)
+    if form is None:
+        return csrf_failed(request)
+    who = access.session(request)
+    assert who is not None
+    async with request.app.state.pool.acquire() as conn:
+        if not await alerts.act(conn, alert_id, action, who):
+            return render_problem(request, 404, i18n.translator(lang_of(request))("alert_gone"))
+    return RedirectResponse(domain.HOME[who.role], status_code=303)
+
+
 @router.get("/requests")
 async def requests_page(request: Request) -> Response:
     listing = await proxy.call(request, "privacy", "GET", "/api/privacy/requests")
-    return render(request, "requests.html", listing=listing)
+    return render(
+        request,
+        "requests.html",
+        listing=listing,
+        alerts=await alerts_for(request, domain.PRIVACY_OFFICER),
+    )
+
+
+def officer_changes(form: FormData) -> dict[str, str]:
+    """A rectification's changes from the officer's correction rows: {field: right value}.
+    The fields are those a person may correct (CORRECTABLE); the owning service checks the
+    values and reports which it applied."""
+    changes: dict[str, str] = {}
+    for i in range(1, CORRECTION_ROWS + 1):
+        field, value = text(form, f"fix_field_{i}", 40), text(form, f"fix_value_{i}", 200)
+        if field in CORRECTABLE and value:
+            changes[field] = value
+    return changes
 
 
 @router.post("/requests")
@@ -860,13 +936,15 @@ async def file_request(request: Request) -> Response:
     by, value = text(form, "subject_by", 20), text(form, "subject_value", 254)
     if by not in ("email", "candidate_id", "contact_id"):
         by = "email"
-    reply = await proxy.call(
-        request,
-        "privacy",
-        "POST",
-        "/api/privacy/requests",
-        json_body={"type": text(form, "type", 20), "subject": {by: value}},
-    )
+    body: dict[str, Any] = {"type": text(form, "type", 20), "subject": {by: value}}
+    if body["type"] == "rectification":
+        body["changes"] = officer_changes(form)
+    if body["type"] == "rectification" and not body["changes"]:
+        reply = proxy.Reply(422, {"detail": i18n.translator(lang_of(request))("fix_needed")})
+    else:
+        reply = await proxy.call(
+            request, "privacy", "POST", "/api/privacy/requests", json_body=body
+        )
     if reply.ok and isinstance(reply.body, dict) and valid_id(str(reply.body.get("id", ""))):
         return RedirectResponse(f"/requests/{reply.body['id']}", status_code=303)
     listing = await proxy.call(request, "privacy", "GET", "/api/privacy/requests")
@@ -875,6 +953,7 @@ async def file_request(request: Request) -> Response:
         "requests.html",
         200,
         listing=listing,
+        alerts=await alerts_for(request, domain.PRIVACY_OFFICER),
         outcome=reply,
         values={"type": text(form, "type", 20), "subject_by": by},
     )
@@ -977,16 +1056,10 @@ def breach_body(form: FormData) -> dict[str, Any]:
     people = text(form, "people_affected", 12)
     body["people_affected"] = int(people) if people.isdigit() else people or None
     for field in ("discovered_at", "occurred_at"):
-        value = text(form, field, 40)
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            if value or field == "discovered_at":
-                body[field] = value or None
-            continue
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=AMSTERDAM)
-        body[field] = moment.isoformat()
+        if value := text(form, field, 40):
+            body[field] = amsterdam_time(value)
+        elif field == "discovered_at":
+            body[field] = None
     return body
 
 
@@ -1065,7 +1138,12 @@ async def audit_search(request: Request, conn: asyncpg.Connection = Depends(db_c
 
 @router.get("/operations")
 async def operations_page(request: Request) -> Response:
-    return render(request, "operations.html", view=await operations.overview(settings))
+    return render(
+        request,
+        "operations.html",
+        view=await operations.overview(settings),
+        alerts=await alerts_for(request, None),
+    )
 
 
 @router.post("/operations/replay")
@@ -1080,9 +1158,22 @@ async def replay_dead_letter(request: Request) -> Response:
         result = await operations.replay(settings, text(form, "topic", 100), int(offset))
     except operations.ReplayError as exc:
         view = await operations.overview(settings)
-        return render(request, "operations.html", 422, view=view, replay_error=str(exc))
+        return render(
+            request,
+            "operations.html",
+            422,
+            view=view,
+            alerts=await alerts_for(request, None),
+            replay_error=str(exc),
+        )
     view = await operations.overview(settings)
-    return render(request, "operations.html", view=view, replayed=result)
+    return render(
+        request,
+        "operations.html",
+        view=view,
+        alerts=await alerts_for(request, None),
+        replayed=result,
+    )
 
 
 def employee(request: Request) -> security.Actor:

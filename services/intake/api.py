@@ -511,6 +511,17 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
             await store.count_decision(
                 conn, today, screening.criteria_version, "screening", screening.outcome, failing
             )
+            if not held:  # a held one's owner gets the confirmation link instead
+                await store.insert_notice(
+                    conn,
+                    new_id(),
+                    subject,
+                    reg.email,
+                    reg.first_name,
+                    [],
+                    kind="accepted" if accepted else "in_review",
+                    reference=reg_id,
+                )
             if accepted:
                 assert key is not None
                 await outbox.record(
@@ -529,6 +540,7 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
         await store.delete_registration(conn, reg_id)  # nobody could ever confirm it
         return problem(503, "request", "registration is unavailable; please try again soon")
     REGISTRATIONS.labels("held" if held else screening.outcome).inc()
+    workers.wake()
     log.info(
         "registration stored",
         extra={"registration_id": reg_id, "outcome": screening.outcome, "files": len(files)},
@@ -607,12 +619,23 @@ async def confirm_registration(
             confirmed = await store.confirm_held(conn, reg_id, subject, existing)
             if confirmed is None:  # confirmed (or swept) by a concurrent request
                 raise HTTPException(404, NOT_WAITING)
+            data = json.loads(confirmed["data"])
+            await store.insert_notice(  # the acknowledgement a registration gets, now
+                conn,
+                new_id(),
+                subject,
+                data["email"],
+                data["first_name"],
+                [],
+                kind="accepted" if confirmed["status"] == "accepted" else "in_review",
+                reference=reg_id,
+            )
             if confirmed["status"] == "accepted":
                 assert key is not None
                 files = [dict(f) for f in await store.files_of(conn, reg_id)]
                 record = {
                     **dict(confirmed),
-                    "data": json.loads(confirmed["data"]),
+                    "data": data,
                     "screening": json.loads(confirmed["screening"]),
                     "received_at": confirmed["received_at"].isoformat(),
                 }
@@ -621,6 +644,7 @@ async def confirm_registration(
                 )
     except SubjectErased:
         return problem(409, "request", "your registration could not be completed; please resend")
+    workers.wake()
     log.info("registration confirmed", extra={"registration_id": reg_id})
     shown = "accepted" if confirmed["status"] == "accepted" else "in_review"
     return {"id": reg_id, "status": shown}
@@ -772,6 +796,17 @@ async def review_accept(
         await outbox.record(
             conn, INTAKE_REGISTRATIONS, handoff_event(record, files, key, "recruiter")
         )
+        await store.insert_notice(
+            conn,
+            new_id(),
+            row["subject"],
+            record["data"]["email"],
+            record["data"]["first_name"],
+            [],
+            kind="accepted",
+            reference=str(registration_id),
+        )
+    workers.wake()
     REGISTRATIONS.labels("accepted").inc()
     log.info(
         "registration accepted on review",

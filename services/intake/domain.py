@@ -391,6 +391,51 @@ def rejection_mail(first_name: str, criteria: Criteria, unmet: list[str]) -> tup
     return "Je inschrijving bij Allegro Talent", body
 
 
+# The acknowledgement of a registration that was kept: the first name for the greeting and the
+# reference the page showed, nothing else of what was entered.
+ACKNOWLEDGEMENTS = {
+    "accepted": (
+        "Welkom bij Allegro Talent",
+        [
+            "Dank je wel voor je inschrijving bij Allegro Talent. Je inschrijving voldoet aan",
+            "onze inschrijvingscriteria: je staat nu bij ons ingeschreven. Een van onze",
+            "intercedenten neemt contact met je op zodra er een opdracht is die bij je past.",
+        ],
+    ),
+    "in_review": (
+        "We bekijken je inschrijving",
+        [
+            "Dank je wel voor je inschrijving bij Allegro Talent. Een van onze medewerkers",
+            "bekijkt je inschrijving persoonlijk aan de hand van onze inschrijvingscriteria.",
+            "Je hoort zo snel mogelijk van ons of we je kunnen inschrijven.",
+        ],
+    ),
+}
+
+
+def acknowledgement_mail(first_name: str, kind: str, reference: str | None) -> tuple[str, str]:
+    """Subject and Dutch body of the mail to a candidate whose registration was accepted or
+    waits for a recruiter's review."""
+    subject, lines = ACKNOWLEDGEMENTS[kind]
+    body = "\n".join(
+        [
+            f"Beste {first_name},",
+            "",
+            *lines,
+            "",
+            *([f"Kenmerk: {reference}", ""] if reference else []),
+            "Hoe we met je gegevens omgaan, lees je in onze privacyverklaring. Je kunt ze altijd",
+            "inzien, laten wijzigen of laten verwijderen via de privacypagina op onze website.",
+            "",
+            "Heb je vragen? Mail naar info@allegrotalent.nl of bel 085 773 1907.",
+            "",
+            "Met vriendelijke groet,",
+            "Allegro Talent",
+        ]
+    )
+    return subject, body
+
+
 # --- uploads -------------------------------------------------------------------------------
 
 

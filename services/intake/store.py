@@ -325,15 +325,20 @@ async def insert_notice(
     email: str,
     first_name: str,
     criteria: list[str],
+    kind: str = "rejected",
+    reference: str | None = None,
 ) -> None:
+    """A mail to send: a rejection (with the unmet criteria) or an acknowledgement."""
     await conn.execute(
-        "INSERT INTO rejection_notices(id, subject, email, first_name, criteria)"
-        " VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO rejection_notices(id, subject, email, first_name, criteria, kind, reference)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
         notice_id,
         subject,
         email,
         first_name,
         criteria,
+        kind,
+        reference,
     )
 
 

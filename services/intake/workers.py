@@ -1,6 +1,7 @@
-"""Background work of an intake instance: send rejection notices (then forget them), destroy
-registrations left unconfirmed, and sweep the rate-limit table. Safe with several instances:
-rows are claimed with SKIP LOCKED, and every step can be repeated."""
+"""Background work of an intake instance: send rejection notices and the acknowledgements of
+registrations kept (then forget them), destroy registrations left unconfirmed, and sweep the
+rate-limit table. Safe with several instances: rows are claimed with SKIP LOCKED, and every
+step can be repeated."""
 
 import asyncio
 import contextlib
@@ -33,7 +34,7 @@ def wake() -> None:
 
 
 async def send_due_notices(service: Service) -> int:
-    """Send every due rejection notice; each is deleted in the transaction that sent it."""
+    """Send every due notice; each is deleted in the transaction that sent it."""
     sent = 0
     criteria = domain.load_criteria()
     while True:
@@ -41,9 +42,15 @@ async def send_due_notices(service: Service) -> int:
             notice = await store.claim_notice(conn)
             if notice is None:
                 return sent
-            subject, body = domain.rejection_mail(
-                notice["first_name"], criteria, list(notice["criteria"])
-            )
+            if notice["kind"] == "rejected":
+                subject, body = domain.rejection_mail(
+                    notice["first_name"], criteria, list(notice["criteria"])
+                )
+            else:
+                reference = str(notice["reference"]) if notice["reference"] else None
+                subject, body = domain.acknowledgement_mail(
+                    notice["first_name"], notice["kind"], reference
+                )
             try:
                 await send_mail(service.settings, notice["email"], subject, body)
             except Exception as exc:

@@ -6,7 +6,9 @@ import email.policy
 import re
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
@@ -189,9 +191,10 @@ async def test_privacy_officer_files_a_forget_me_and_watches_it_complete(
 
     async def complete() -> bool:
         await page.reload()
-        return (await page.locator("#request-status").inner_text()).strip() == "complete"
+        return await page.locator("#request-status").get_attribute("data-status") == "complete"
 
     await eventually(complete, timeout=120, interval=1.0)
+    await expect(page.locator("#request-status")).to_have_text("Afgerond")
     await expect(page.locator("#progress")).to_contain_text("candidates")
     await page.click("#btn-certificate")
     await expect(page.locator("#result")).to_contain_text("verklaring van verwijdering")
@@ -238,3 +241,113 @@ async def test_a_person_asks_for_their_data_on_the_public_privacy_page(page, pla
     await page.click("#self-service button[type=submit]")
     await expect(page.locator("#privacy-done")).to_be_visible()
     await shot(page, "12-privacy-self-service-done")
+
+
+async def test_recruiter_records_a_contact_moment_at_the_dutch_time_she_typed(
+    page, employees, signed_in
+):
+    recruiter_api = await signed_in("recruiter")
+    org = await recruiter_api.post(
+        "/api/crm/organisations",
+        json={"name": f"Klant {uuid.uuid4().hex[:8]}", "kind": "client"},
+    )
+    assert org.status_code == 201, org.text
+    org_id = org.json()["id"]
+    # Yesterday 09:15 on the wall clock in Amsterdam: whatever the zone of the machine.
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    day = (datetime.now(amsterdam) - timedelta(days=1)).date()
+    typed = datetime.combine(day, time(9, 15), tzinfo=amsterdam)
+
+    await sign_in_as(page, employees["recruiter"])
+    await page.goto(f"/crm/organisations/{org_id}")
+    await page.fill("#m-when", f"{day.isoformat()}T09:15")
+    await page.select_option("#m-channel", "phone")
+    await page.fill("#m-report", "Gebeld over de vacature directiesecretaresse.")
+    await page.click("form[action$='/contact-moments'] button[type=submit]")
+    await expect(page).to_have_url(re.compile(rf"/crm/organisations/{org_id}$"))
+    moments = page.locator("section.card", has_text="Contactmomenten")
+    await expect(moments).to_contain_text(f"{day.isoformat()} 09:15")
+    await expect(moments).to_contain_text("Telefoon")
+    await expect(moments).to_contain_text("Gebeld over de vacature")
+    await shot(page, "40-contact-moment")
+
+    stored = await recruiter_api.get(f"/api/crm/organisations/{org_id}/contact-moments")
+    [moment] = stored.json()
+    assert datetime.fromisoformat(moment["occurred_at"]) == typed
+
+
+async def test_privacy_officer_corrects_a_candidates_city_and_the_recruiter_sees_it(
+    page, browser, platform, employees, signed_in
+):
+    recruiter_api = await signed_in("recruiter")
+    candidate_id, _ = await registered_candidate(platform, recruiter_api)
+
+    await sign_in_as(page, employees["privacy_officer"])
+    await page.select_option("#req-type", "rectification")
+    await page.select_option("#req-by", "candidate_id")
+    await page.fill("#req-value", candidate_id)
+    await page.select_option("#fix_field_1", "address.city")
+    await page.fill("#fix_value_1", "Zwolle")
+    await page.select_option("#fix_field_2", "phone")
+    await page.fill("#fix_value_2", "+31 6 55501234")
+    await page.click("#new-request button[type=submit]")
+    await expect(page).to_have_url(re.compile(r"/requests/[0-9a-f-]{36}$"))
+
+    async def complete() -> bool:
+        await page.reload()
+        return await page.locator("#request-status").get_attribute("data-status") == "complete"
+
+    await eventually(complete, timeout=120, interval=1.0)
+    await expect(page.locator("#request-status")).to_have_text("Afgerond")
+    await expect(page.locator("#progress")).to_contain_text("Woonplaats")
+    await expect(page.locator("#progress")).to_contain_text("Telefoonnummer")
+    await shot(page, "41-rectification-complete")
+
+    recruiter = await browser.new_context(base_url=platform.url("gateway"), viewport=DESKTOP)
+    try:
+        tab = await recruiter.new_page()
+        await sign_in_as(tab, employees["recruiter"])
+        await tab.goto(f"/candidates/{candidate_id}")
+        await expect(tab.locator("#profile")).to_contain_text("Zwolle")
+        await expect(tab.locator("#profile")).to_contain_text("+31 6 55501234")
+    finally:
+        await recruiter.close()
+
+
+async def test_privacy_officer_sees_the_alert_of_a_breach_she_reported_and_closes_it(
+    page, platform, employees, signed_in
+):
+    summary = f"USB-stick met cv's verloren {uuid.uuid4().hex[:8]}"
+    await sign_in_as(page, employees["privacy_officer"])
+    await page.goto("/breaches")
+    await page.fill("#b-summary", summary)
+    discovered = datetime.now(ZoneInfo("Europe/Amsterdam")) - timedelta(hours=2)
+    await page.fill("#b-discovered", discovered.strftime("%Y-%m-%dT%H:%M"))
+    await page.fill("#b-categories", "cv, contactgegevens")
+    await page.fill("#b-people", "40")
+    await page.click("form[action='/breaches'] button[type=submit]")
+    await expect(page.locator("#breach-list")).to_contain_text(summary)
+
+    officer_api = await signed_in("privacy_officer")
+    listed = (await officer_api.get("/api/privacy/breaches")).json()
+    [breach] = [b for b in listed if b["summary"] == summary]
+    deadline = (discovered.replace(second=0, microsecond=0) + timedelta(hours=72)).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+
+    alert = page.locator(f"#alerts tr[data-ref='{breach['id']}']")
+
+    async def shown() -> bool:
+        await page.goto("/requests")
+        return await alert.count() == 1
+
+    await eventually(shown, timeout=60, interval=1.0)
+    await expect(alert).to_contain_text(f"Datalek vastgelegd: melden bij de AP vóór {deadline}")
+    await expect(alert).to_contain_text("Nieuw")
+    await alert.locator("button:has-text('Oppakken')").click()
+    await expect(alert).to_contain_text("In behandeling")
+    await expect(alert).to_contain_text(employees["privacy_officer"].name)
+    await shot(page, "42-officer-alert")
+    await alert.locator("button:has-text('Afgehandeld')").click()
+    await expect(page).to_have_url(re.compile(r"/requests$"))
+    await expect(alert).to_have_count(0)

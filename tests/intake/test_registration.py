@@ -202,7 +202,11 @@ async def test_recruiter_rejects_from_the_review_queue_and_the_candidate_is_told
         )
         assert resp.status_code == 200, resp.text
 
-    [mail] = await eventually(lambda: mails_to(platform, reg["email"]))
+    async def rejection() -> list:
+        found = await mails_to(platform, reg["email"])
+        return [m for m in found if m["Subject"] == "Je inschrijving bij Allegro Talent"]
+
+    [mail] = await eventually(rejection)
     text = mail.get_payload(decode=True).decode()
     assert "Relevante werkervaring" in text and "Leeftijd" not in text
     assert await registration(platform, reg_id) is None
@@ -321,3 +325,58 @@ async def test_registrations_decided_at_the_same_moment_are_each_counted_once(pl
     assert [r.status_code for r in sent] == [202] * 12
     after = await screened_today()
     assert after - before == 12  # counted in several rows (one per connection), added up here
+
+
+async def mails_titled(platform, address: str, subject: str) -> list:
+    return [m for m in await mails_to(platform, address) if m["Subject"] == subject]
+
+
+def only_greeting_and_reference(mail, reg: dict, reg_id: str) -> str:
+    """The acknowledgement names the candidate by first name and the reference; nothing else
+    of what was entered."""
+    text = mail.get_payload(decode=True).decode()
+    assert f"Beste {reg['first_name']}," in text and f"Kenmerk: {reg_id}" in text
+    for entered in (
+        reg["last_name"],
+        reg["phone"],
+        reg["birth_date"],
+        reg["address"]["street"],
+        reg["address"]["postcode"],
+    ):
+        assert entered not in text
+    return text
+
+
+async def test_an_accepted_registration_is_welcomed_by_mail_in_dutch(platform):
+    reg = unique()
+    reg_id = (await post(platform, reg)).json()["id"]
+    [mail] = await eventually(
+        lambda: mails_titled(platform, reg["email"], "Welkom bij Allegro Talent"), timeout=60
+    )
+    text = only_greeting_and_reference(mail, reg, reg_id)
+    assert "je staat nu bij ons ingeschreven" in text
+
+
+async def test_a_registration_in_review_is_acknowledged_then_welcomed_once_accepted(platform):
+    reg = needs_review()
+    reg_id = (await post(platform, reg)).json()["id"]
+    [mail] = await eventually(
+        lambda: mails_titled(platform, reg["email"], "We bekijken je inschrijving"), timeout=60
+    )
+    text = only_greeting_and_reference(mail, reg, reg_id)
+    assert "bekijkt je inschrijving persoonlijk" in text
+    assert not await mails_titled(platform, reg["email"], "Welkom bij Allegro Talent")
+
+    recruiter = as_employee(platform, "recruiter")
+    async with httpx.AsyncClient(base_url=platform.url("intake"), headers=recruiter) as http:
+        resp = await http.post(f"/api/intake/review/{reg_id}/accept")
+        assert resp.status_code == 200, resp.text
+    [mail] = await eventually(
+        lambda: mails_titled(platform, reg["email"], "Welkom bij Allegro Talent"), timeout=60
+    )
+    only_greeting_and_reference(mail, reg, reg_id)
+
+    async def address_forgotten() -> bool:
+        return reg["email"] not in await every_row_as_text(platform)
+
+    await eventually(address_forgotten, timeout=60)
