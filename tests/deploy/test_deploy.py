@@ -24,15 +24,31 @@ def test_compose_file_is_valid_against_the_compose_specification():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_every_service_is_deployed_with_its_own_database_and_health_check():
+def test_every_service_is_deployed_with_its_own_database_role_and_health_check():
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     init_sql = (DEPLOY / "postgres-init.sql").read_text()
+    init_sh = (DEPLOY / "postgres-init.sh").read_text()
     for name in SERVICES:
         service = compose["services"][name]
         env = service["environment"]
         assert env["SERVICE_NAME"] == name
-        assert env["DATABASE_URL"].endswith(f"/talent_{name}")
-        assert f"CREATE DATABASE talent_{name};" in init_sql
+        # Its own role, with its own password; never the superuser's.
+        role = f"talent_{name}"
+        password = f"{name.upper()}_DATABASE_PASSWORD"
+        assert env["DATABASE_URL"] == (
+            f"postgresql://{role}:${{{password}:?}}@postgres:5432/talent_{name}"
+        )
+        assert "POSTGRES_PASSWORD" not in str(env)
+        assert re.search(
+            rf"^CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
+            rf" PASSWORD :'{name}_password';$",
+            init_sql,
+            re.M,
+        )
+        assert f"CREATE DATABASE talent_{name} OWNER {role};" in init_sql
+        assert f"REVOKE ALL ON DATABASE talent_{name} FROM PUBLIC;" in init_sql
+        assert f'-v {name}_password="${password}"' in init_sh
+        assert compose["services"]["postgres"]["environment"][password] == f"${{{password}:?}}"
         assert "healthcheck" in service and "/healthz" in str(service["healthcheck"]["test"])
     # Only the gateway is reachable from outside; the master key only reaches privacy.
     assert [n for n, s in compose["services"].items() if s.get("ports")] == ["gateway"]

@@ -1,0 +1,40 @@
+"""Least privilege on the local stack: each service reaches only its own database."""
+
+from urllib.parse import urlsplit
+
+import asyncpg
+import pytest
+
+from devstack.services import SERVICES
+
+
+async def test_each_service_role_owns_its_database_and_cannot_open_another(platform):
+    for name in SERVICES:
+        url = platform.service_env(name)["DATABASE_URL"]
+        assert urlsplit(url).username == f"talent_{name}"
+        conn = await asyncpg.connect(url)
+        try:
+            powers = await conn.fetchrow(
+                "SELECT rolsuper, rolcreatedb, rolcreaterole, rolbypassrls FROM pg_roles"
+                " WHERE rolname = current_user"
+            )
+            assert not any(powers.values()), f"{name}: {dict(powers)}"
+            owners = {
+                r["tableowner"]
+                for r in await conn.fetch(
+                    "SELECT tableowner FROM pg_tables WHERE schemaname='public'"
+                )
+            }
+            assert owners == {f"talent_{name}"}  # its migrations ran as its own role
+        finally:
+            await conn.close()
+        others = [f"talent_{s}" for s in SERVICES if s != name]
+        for database in [*others, "postgres"]:
+            foreign = urlsplit(url)._replace(path=f"/{database}").geturl()
+            with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
+                await asyncpg.connect(foreign)
+
+
+async def test_a_service_gets_no_other_services_database_password(platform):
+    env = platform.service_env("intake")
+    assert not [k for k in env if k.endswith("_DATABASE_PASSWORD")]
