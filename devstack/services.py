@@ -124,7 +124,7 @@ async def _hand_over(server_url: str, database: str, role: str) -> None:
         # Tables first: a table's new owner takes its columns' sequences along.
         for batch in (("r", "p", "v", "m"), ("S",)):
             rows = await conn.fetch(
-                "SELECT c.relname, c.relkind FROM pg_class c"
+                "SELECT c.relname, c.relkind::text AS relkind FROM pg_class c"
                 " JOIN pg_namespace n ON n.oid = c.relnamespace"
                 " WHERE n.nspname = 'public' AND c.relkind = ANY($1::char[])"
                 " AND c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = $2)",

@@ -1,11 +1,12 @@
 """Least privilege on the local stack: each service reaches only its own database."""
 
+import uuid
 from urllib.parse import urlsplit
 
 import asyncpg
 import pytest
 
-from devstack.services import SERVICES
+from devstack.services import SERVICES, create_databases, database_url, password_name
 
 
 async def test_each_service_role_owns_its_database_and_cannot_open_another(platform):
@@ -38,3 +39,23 @@ async def test_each_service_role_owns_its_database_and_cannot_open_another(platf
 async def test_a_service_gets_no_other_services_database_password(platform):
     env = platform.service_env("intake")
     assert not [k for k in env if k.endswith("_DATABASE_PASSWORD")]
+
+
+async def test_tables_an_older_data_directory_made_as_superuser_pass_to_the_service(platform):
+    """`make run` data from before per-service roles: the superuser owns the tables."""
+    server = platform.endpoints.database_url
+    conn = await asyncpg.connect(database_url(server, "crm"))  # as the superuser
+    table = f"legacy_{uuid.uuid4().hex[:8]}"
+    await conn.execute(f'CREATE TABLE "{table}" (id bigserial PRIMARY KEY)')
+    try:
+        passwords = {s: platform.env[password_name(s)] for s in SERVICES}
+        await create_databases(server, passwords)
+        owners = await conn.fetch(
+            "SELECT c.relname, r.rolname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner"
+            " WHERE c.relname LIKE $1 AND c.relkind IN ('r', 'S')",
+            f"{table}%",
+        )
+        assert {r["rolname"] for r in owners} == {"talent_crm"} and len(owners) == 2
+    finally:
+        await conn.execute(f'DROP TABLE "{table}"')
+        await conn.close()
