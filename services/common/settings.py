@@ -1,6 +1,9 @@
 """Settings every service reads from its environment (12-factor: URLs only)."""
 
+import ssl
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +21,16 @@ class Settings(BaseSettings):
     db_pool_max: int = 20
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     topic_replication: int = 1  # production: 3 (deploy/)
+    # Production (deploy/): SASL_PLAINTEXT or SASL_SSL with SCRAM-SHA-512, one user per service,
+    # whose ACLs come from the topic catalogue. Locally: PLAINTEXT, no authentication.
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_sasl_mechanism: str = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: str = ""
+    kafka_ssl_cafile: str = ""  # SSL/SASL_SSL: the broker's CA (default: the system's)
+    # Locally every service creates the catalogue's topics at start; with ACLs on only the
+    # topic job (an administrator) may, and the services leave topics alone.
+    kafka_manage_topics: bool = True
     s3_endpoint: str = "http://127.0.0.1:8333"
     s3_access_key: str = "devaccess"
     s3_secret_key: str = "devsecret-local-only"  # noqa: S105 - the local stack only
@@ -54,6 +67,30 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = f"postgresql://postgres@127.0.0.1:55432/talent_{self.service_name}"
         return self
+
+    def kafka_client(self) -> dict[str, Any]:
+        """The connection options of every Kafka client a service builds (aiokafka keywords)."""
+        options: dict[str, Any] = {
+            "bootstrap_servers": self.kafka_bootstrap_servers,
+            "security_protocol": self.kafka_security_protocol,
+        }
+        if self.kafka_security_protocol in ("SSL", "SASL_SSL"):
+            options["ssl_context"] = ssl.create_default_context(
+                cafile=self.kafka_ssl_cafile or None
+            )
+        if self.kafka_security_protocol.startswith("SASL_"):
+            options |= {
+                "sasl_mechanism": self.kafka_sasl_mechanism,
+                "sasl_plain_username": self.kafka_sasl_username,
+                "sasl_plain_password": self.kafka_sasl_password,
+            }
+        return options
+
+
+def kafka_client(kafka: "str | Mapping[str, Any]") -> dict[str, Any]:
+    """aiokafka connection options from a bootstrap address (no authentication: the local
+    stack, tests) or from Settings.kafka_client()."""
+    return {"bootstrap_servers": kafka} if isinstance(kafka, str) else dict(kafka)
 
 
 @lru_cache

@@ -75,3 +75,41 @@ def test_topic_job_creates_the_catalogue_on_a_real_broker(endpoints):
     )
     assert result.returncode == 0, result.stderr
     assert "in the catalogue" in result.stdout
+
+
+def test_each_service_talks_to_kafka_as_its_own_user_limited_by_the_catalogues_acls():
+    from devstack.kafka import _sasl_properties
+    from services.common.topics import acls
+
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    start = (DEPLOY / "kafka-start.sh").read_text()
+    for name in SERVICES:
+        env = compose["services"][name]["environment"]
+        assert env["KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT"
+        assert env["KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+        assert env["KAFKA_SASL_USERNAME"] == name
+        assert env["KAFKA_SASL_PASSWORD"] == f"${{{name.upper()}_KAFKA_PASSWORD:?}}"
+        assert env["KAFKA_MANAGE_TOPICS"] == "false"  # the topics job's, under ACLs
+    # The broker knows every user the ACLs name, and nobody else besides its administrator.
+    users = set(re.search(r"^USERS=\((.*)\)$", start, re.M).group(1).split())
+    assert users == {acl.principal for acl in acls()}
+    kafka_env = compose["services"]["kafka"]["environment"]
+    assert set(kafka_env) == {"KAFKA_ADMIN_PASSWORD"} | {
+        f"{u.upper()}_KAFKA_PASSWORD" for u in users
+    }
+    # The same broker settings the ACL tests run (tests/kit/test_acls.py), as properties.
+    tested = _sasl_properties(9092, 9093, {"admin": "${KAFKA_ADMIN_PASSWORD}"})
+    for key in (
+        "listener.security.protocol.map",
+        "inter.broker.listener.name",
+        "sasl.enabled.mechanisms",
+        "sasl.mechanism.inter.broker.protocol",
+        "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+        "authorizer.class.name",
+        "super.users",
+        "allow.everyone.if.no.acl.found",
+    ):
+        assert f"\n{key}={tested[key]}\n" in start, key
+    topics = compose["services"]["topics"]
+    assert "--acls" in topics["command"]
+    assert topics["environment"]["KAFKA_SASL_USERNAME"] == "admin"
