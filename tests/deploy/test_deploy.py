@@ -113,3 +113,48 @@ def test_each_service_talks_to_kafka_as_its_own_user_limited_by_the_catalogues_a
     topics = compose["services"]["topics"]
     assert "--acls" in topics["command"]
     assert topics["environment"]["KAFKA_SASL_USERNAME"] == "admin"
+
+
+def _locked(path: Path) -> dict[str, tuple[str, list[str]]]:
+    """name -> (version, hashes) of a `make lock` file."""
+    locked: dict[str, tuple[str, list[str]]] = {}
+    for block in re.split(r"\n(?=\S)", path.read_text()):
+        match = re.match(r"([A-Za-z0-9_.-]+)==(\S+)", block)
+        if match:
+            name = re.sub(r"[-_.]+", "-", match.group(1)).lower()
+            locked[name] = (match.group(2), re.findall(r"--hash=sha256:([0-9a-f]{64})", block))
+    return locked
+
+
+def test_dependencies_are_locked_with_hashes_past_known_advisories():
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = {
+        "requirements.lock": project["dependencies"],
+        "requirements-dev.lock": [
+            *project["dependencies"],
+            *project["optional-dependencies"]["dev"],
+            *project["optional-dependencies"]["local"],
+        ],
+    }
+    for lock, requirements in wanted.items():
+        locked = _locked(ROOT / lock)
+        assert all(hashes for _, hashes in locked.values()), lock
+        assert "setuptools" in locked  # the build backend too: nothing fetched unpinned
+        for line in requirements:
+            req = Requirement(line)
+            version, _ = locked[re.sub(r"[-_.]+", "-", req.name).lower()]
+            assert req.specifier.contains(version, prereleases=True), (lock, line, version)
+    # Floors past the advisories of packages a crafted upload or request reaches.
+    last_affected = {"pypdf": "6.16.0", "starlette": "1.3.0", "python-multipart": "0.0.31"}
+    declared = {Requirement(r).name: Requirement(r) for r in project["dependencies"]}
+    for name, version in last_affected.items():
+        assert not declared[name].specifier.contains(version), name
+    # make and the image install exactly the locks.
+    assert "--require-hashes -r requirements-dev.lock" in (ROOT / "Makefile").read_text()
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert "pip install --require-hashes -r requirements.lock" in dockerfile
+    assert re.search(r"pip install --no-deps --no-build-isolation \.$", dockerfile, re.M)
