@@ -158,3 +158,44 @@ def test_dependencies_are_locked_with_hashes_past_known_advisories():
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     assert "pip install --require-hashes -r requirements.lock" in dockerfile
     assert re.search(r"pip install --no-deps --no-build-isolation \.$", dockerfile, re.M)
+
+
+def test_each_service_that_stores_objects_has_its_own_user_limited_to_its_buckets():
+    import json
+
+    from services.documents.bootstrap import DocumentsSettings
+    from services.privacy.bootstrap import PrivacySettings
+
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    users = {"intake", "documents", "privacy"}  # the services built with uses_s3=True
+    for name in SERVICES:
+        env = compose["services"][name]["environment"]
+        assert "MINIO_ROOT" not in str(env)
+        if name in users:
+            assert env["S3_ACCESS_KEY"] == name
+            assert env["S3_SECRET_KEY"] == f"${{{name.upper()}_S3_SECRET_KEY:?}}"
+        else:
+            assert "S3_ACCESS_KEY" not in env and "S3_SECRET_KEY" not in env
+    assert {p.stem for p in (DEPLOY / "minio").glob("*.json")} == users
+    script = (DEPLOY / "minio-users.sh").read_text()
+    assert re.search(r"^for user in intake documents privacy; do$", script, re.M)
+
+    def buckets(name: str, action: str) -> set[str]:
+        """The buckets a user may do `action` in, by its policy."""
+        policy = json.loads((DEPLOY / "minio" / f"{name}.json").read_text())
+        return {
+            r.removeprefix("arn:aws:s3:::").split("/")[0]
+            for s in policy["Statement"]
+            if s["Effect"] == "Allow" and action in s["Action"]
+            for r in s["Resource"]
+        }
+
+    documents = DocumentsSettings()
+    exports = PrivacySettings().export_bucket
+    own = {documents.documents_bucket, documents.photos_bucket}
+    assert buckets("documents", "s3:DeleteObjectVersion") == own
+    assert buckets("documents", "s3:PutObject") == {*own, exports}
+    assert buckets("intake", "s3:PutObject") == {exports}
+    assert not buckets("intake", "s3:GetObject") and not buckets("intake", "s3:DeleteObject")
+    assert buckets("privacy", "s3:DeleteObject") == buckets("privacy", "s3:PutObject") == {exports}
+    assert buckets("privacy", "s3:GetObjectVersion") == {"*"}  # the erasure check reads all
