@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
 import os
 import secrets
@@ -63,6 +64,11 @@ def database_url(server_url: str, service: str, password: str | None = None) -> 
         user = f"{database_role(service)}:{quote(password, safe='')}"
         parts = parts._replace(netloc=f"{user}@{host}")
     return urlunsplit(parts._replace(path=f"/talent_{service}"))
+
+
+def token_name(service: str) -> str:
+    """Where a service's own service token is kept with the other local secrets."""
+    return f"{service.upper()}_SERVICE_TOKEN"
 
 
 def password_name(service: str) -> str:
@@ -141,13 +147,14 @@ async def _hand_over(server_url: str, database: str, role: str) -> None:
 
 
 def load_secrets(root: Path, env: dict[str, str]) -> dict[str, str]:
-    """Service token, master key, blind-index key, intake's staging key and the services'
-    database passwords: from the environment, else generated once and kept (mode 600) under
-    the data root so a restart can still open its data."""
+    """The services' tokens, master key, blind-index key, intake's staging key and the
+    services' database passwords: from the environment, else generated once and kept (mode
+    600) under the data root so a restart can still open its data."""
     path = root / "secrets.json"
     stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
     wanted = {
-        "SERVICE_TOKEN": lambda: secrets.token_urlsafe(32),
+        # Each service's own credential for the others' routes (services/common/auth.py).
+        **{token_name(s): lambda: secrets.token_urlsafe(32) for s in SERVICES},
         "MASTER_KEY": lambda: base64.b64encode(os.urandom(32)).decode(),
         "BLIND_INDEX_KEY": lambda: base64.b64encode(os.urandom(32)).decode(),
         "STAGING_KEY": lambda: base64.b64encode(os.urandom(32)).decode(),
@@ -180,9 +187,18 @@ class Platform:
     def service_env(self, service: str) -> dict[str, str]:
         env = {**os.environ, **self.endpoints.as_env(), **self.env, **self.extra_env}
         env["SERVICE_NAME"] = service
-        # A service gets its own database password only, in its URL.
+        # A service gets its own database password and service token only; the others'
+        # tokens by their hashes, to tell who calls.
         for other in SERVICES:
             env.pop(password_name(other), None)
+            env.pop(token_name(other), None)
+        env["SERVICE_TOKEN"] = self.env[token_name(service)]
+        env["SERVICE_TOKEN_HASHES"] = json.dumps(
+            {
+                name: hashlib.sha256(self.env[token_name(name)].encode()).hexdigest()
+                for name in SERVICES
+            }
+        )
         env["DATABASE_URL"] = database_url(
             self.endpoints.database_url, service, self.env[password_name(service)]
         )
@@ -193,6 +209,8 @@ class Platform:
     def prepare(self) -> None:
         self.env = load_secrets(self.root, {**os.environ, **self.extra_env})
         passwords = {name: self.env[password_name(name)] for name in SERVICES}
+        # Tests and tools speak to the services' employee routes as the gateway does.
+        self.env["SERVICE_TOKEN"] = self.env[token_name("gateway")]
         asyncio.run(create_databases(self.endpoints.database_url, passwords))
         self.env["MAIL_DIR"] = str(self.endpoints.mail_dir or "")
 

@@ -43,8 +43,10 @@ class Settings(BaseSettings):
     blind_index_key: str = ""
     mail_dir: str = ""  # local runs: where the SMTP sink writes (for tests and the README)
 
-    # Shared secret the services present to each other's internal routes.
+    # This service's own credential for other services' routes, and the SHA-256 of every
+    # service's token (name -> hex) to know who calls; empty: one token shared by all (auth.py).
     service_token: str = Field(default="", min_length=0)
+    service_token_hashes: dict[str, str] = {}
     privacy_url: str = "http://127.0.0.1:8005"
     intake_url: str = "http://127.0.0.1:8001"
     candidates_url: str = "http://127.0.0.1:8002"

@@ -199,3 +199,11 @@ def test_each_service_that_stores_objects_has_its_own_user_limited_to_its_bucket
     assert not buckets("intake", "s3:GetObject") and not buckets("intake", "s3:DeleteObject")
     assert buckets("privacy", "s3:DeleteObject") == buckets("privacy", "s3:PutObject") == {exports}
     assert buckets("privacy", "s3:GetObjectVersion") == {"*"}  # the erasure check reads all
+
+
+def test_each_service_calls_the_others_with_its_own_token():
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    for name in SERVICES:
+        env = compose["services"][name]["environment"]
+        assert env["SERVICE_TOKEN"] == f"${{{name.upper()}_SERVICE_TOKEN:?}}"
+        assert env["SERVICE_TOKEN_HASHES"] == "${SERVICE_TOKEN_HASHES:?}"

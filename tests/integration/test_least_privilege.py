@@ -1,12 +1,16 @@
-"""Least privilege on the local stack: each service reaches only its own database."""
+"""Least privilege on the local stack: each service reaches only its own database, and calls
+only the other services' routes listed for it, with its own credential."""
 
 import uuid
 from urllib.parse import urlsplit
 
 import asyncpg
+import httpx
 import pytest
 
 from devstack.services import SERVICES, create_databases, database_url, password_name
+from services.common.topics import DATA_SERVICES
+from tests.helpers import as_service
 
 
 async def test_each_service_role_owns_its_database_and_cannot_open_another(platform):
@@ -59,3 +63,28 @@ async def test_tables_an_older_data_directory_made_as_superuser_pass_to_the_serv
     finally:
         await conn.execute(f'DROP TABLE "{table}"')
         await conn.close()
+
+
+async def test_only_the_data_services_may_ask_privacy_for_subject_keys(platform):
+    body = {"subjects": [str(uuid.uuid4())], "create": False}
+    async with httpx.AsyncClient(base_url=platform.url("privacy")) as http:
+        for name in SERVICES:
+            resp = await http.post("/internal/keys", json=body, headers=as_service(platform, name))
+            assert resp.status_code == (200 if name in DATA_SERVICES else 403), (name, resp.text)
+        guess = {"X-Service-Token": "guess"}
+        assert (await http.post("/internal/keys", json=body, headers=guess)).status_code == 401
+
+
+async def test_a_service_calls_only_the_routes_listed_for_it(platform):
+    scan = {"subject": str(uuid.uuid4())}
+    async with httpx.AsyncClient(base_url=platform.url("intake")) as http:
+        for name in SERVICES:  # only privacy checks what intake still holds of a person
+            resp = await http.post("/internal/scan", json=scan, headers=as_service(platform, name))
+            assert resp.status_code == (200 if name == "privacy" else 403), (name, resp.text)
+    # The employees' API is the gateway's to call on their behalf, no other service's.
+    search = {"query": "niemand"}
+    async with httpx.AsyncClient(base_url=platform.url("candidates")) as http:
+        for name in SERVICES:
+            headers = as_service(platform, name) | {"X-Actor-Id": "u1", "X-Actor-Role": "recruiter"}
+            resp = await http.post("/api/candidates/search", json=search, headers=headers)
+            assert resp.status_code == (200 if name == "gateway" else 403), (name, resp.text)
