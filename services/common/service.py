@@ -36,7 +36,7 @@ from .logs import setup_logging
 from .metrics import CONSUMER_LAG, OUTBOX_BACKLOG, MeasureRequests, dead_letters_sent
 from .settings import Settings
 from .storage import make_client
-from .topics import OPS_HEALTH, Topic, ensure_topics
+from .topics import OPS_HEALTH, Topic, all_topics, ensure_topics, refused_topics
 
 log = logging.getLogger(__name__)
 VERSION = version("talent-platform")
@@ -268,6 +268,11 @@ class Service:
                 await result
         if self.settings.kafka_manage_topics:
             await ensure_topics(self.settings.kafka_client(), self.settings.topic_replication)
+        else:  # under ACLs (deploy/): a wrong binding stops the start, not the events
+            mine = [t.name for t in all_topics() if self.name in (*t.producers, *t.consumers)]
+            refused = await refused_topics(self.settings.kafka_client(), mine)
+            if refused:
+                raise RuntimeError(f"the Kafka user may not use {', '.join(refused)}")
         self._subscribe()
         await self.broker.start()
         relay = asyncio.create_task(

@@ -17,7 +17,7 @@ from typing import Any
 from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-from aiokafka.errors import TopicAlreadyExistsError, for_code
+from aiokafka.errors import TopicAlreadyExistsError, TopicAuthorizationFailedError, for_code
 from aiokafka.protocol.admin import CreateAclsRequest
 
 from .settings import Settings, kafka_client
@@ -204,6 +204,19 @@ async def ensure_topics(kafka: str | Mapping[str, Any], replication: int = 1) ->
         return [t.name for t in missing]
     finally:
         await admin.close()
+
+
+async def refused_topics(kafka: str | Mapping[str, Any], names: list[str]) -> list[str]:
+    """Those of these topics the broker does not let this client see: with ACLs, a consumer
+    of such a topic only logs and waits (aiokafka), so a service checks at start instead."""
+    admin = AIOKafkaAdminClient(**kafka_client(kafka))
+    await admin.start()
+    try:
+        described = await admin.describe_topics(names)
+    finally:
+        await admin.close()
+    refused = TopicAuthorizationFailedError.errno
+    return sorted(t["topic"] for t in described if t["error_code"] == refused)
 
 
 # --- ACLs: with SASL on (deploy/), each service's Kafka user may do what the catalogue says.

@@ -38,6 +38,7 @@ from services.common.topics import (
     acls,
     apply_acls,
     ensure_topics,
+    refused_topics,
 )
 from tests.helpers import eventually
 
@@ -272,3 +273,29 @@ async def _ids(client: dict[str, object], topic: Topic) -> set[str]:
         return ids
     finally:
         await consumer.stop()
+
+
+async def test_a_service_on_a_user_without_its_acls_refuses_to_start(
+    secure_broker, endpoints, tmp_path
+):
+    """crm's user cannot produce intake's events: a service named intake on it stops at start
+    (aiokafka alone would only log and wait)."""
+    dbname = f"acltest_{new_id().replace('-', '')[-12:]}"
+    server = await asyncpg.connect(endpoints.database_url)
+    await server.execute(f'CREATE DATABASE "{dbname}"')
+    await server.close()
+    settings = Settings(
+        service_name="intake",
+        database_url=endpoints.database_url.rsplit("/", 1)[0] + f"/{dbname}",
+        kafka_bootstrap_servers=secure_broker.bootstrap,
+        kafka_security_protocol="SASL_PLAINTEXT",
+        kafka_sasl_username="crm",
+        kafka_sasl_password=secure_broker.passwords["crm"],
+        kafka_manage_topics=False,
+    )
+    service = Service("intake", tmp_path, settings=settings)
+    refused = await refused_topics(settings.kafka_client(), [INTAKE_REGISTRATIONS.name])
+    assert refused == [INTAKE_REGISTRATIONS.name]
+    with pytest.raises(RuntimeError, match=r"may not use .*intake\.registrations"):
+        async with service.lifespan(FastAPI()):
+            pass
