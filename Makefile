@@ -4,11 +4,17 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run stop test test-fast lint format bench clean
+UV     ?= uv
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-$(STAMP): pyproject.toml
+.PHONY: install run stop test test-fast lint format bench clean lock
+
+# Exactly the locked versions, each checked against its hash; then the project itself, without
+# dependencies and built with the locked setuptools (nothing unpinned is fetched).
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,local]'
+	$(PIP) --require-hashes -r requirements-dev.lock
+	$(PIP) --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -44,6 +50,15 @@ format: install
 bench: install
 	scripts/ensure-kafka-tools
 	$(PY) -m bench
+
+## Pin every dependency (with hashes) from pyproject.toml: requirements.lock for the image,
+## requirements-dev.lock for `make install`. Needs uv (`pip install uv`).
+lock:
+	printf 'setuptools>=68\n' | $(UV) pip compile --quiet pyproject.toml - --generate-hashes \
+	  --python-version 3.11 --no-annotate --custom-compile-command "make lock" -o requirements.lock
+	printf 'setuptools>=68\n' | $(UV) pip compile --quiet pyproject.toml - --extra dev --extra local \
+	  --generate-hashes --python-version 3.11 --no-annotate --custom-compile-command "make lock" \
+	  -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent / "kafka-broker"
@@ -107,8 +108,38 @@ def jars(log: Path) -> Path:
     return libs
 
 
-def server_properties(data: Path, port: int, controller_port: int) -> str:
-    """A single node that is both broker and controller, sized for a 2-core machine."""
+SCRAM = "SCRAM-SHA-512"
+ADMIN = "admin"  # the super user of a broker with authentication (topics, ACLs)
+
+
+def _sasl_properties(port: int, controller_port: int, users: Mapping[str, str]) -> dict[str, str]:
+    """Clients authenticate with SCRAM-SHA-512 and may do only what an ACL allows (as deploy/
+    runs it); the local stack itself stays PLAINTEXT so `make run` needs no credentials."""
+    jaas = (
+        "org.apache.kafka.common.security.scram.ScramLoginModule required"
+        f' username="{ADMIN}" password="{users[ADMIN]}";'
+    )
+    return {
+        "listeners": f"SASL_PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}",
+        "advertised.listeners": f"SASL_PLAINTEXT://127.0.0.1:{port}",
+        "listener.security.protocol.map": "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "inter.broker.listener.name": "SASL_PLAINTEXT",
+        "sasl.enabled.mechanisms": SCRAM,
+        "sasl.mechanism.inter.broker.protocol": SCRAM,
+        f"listener.name.sasl_plaintext.{SCRAM.lower()}.sasl.jaas.config": jaas,
+        "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        # The node's broker half reaches its controller half over the loopback-only
+        # CONTROLLER listener, unauthenticated: that principal must be allowed everything.
+        "super.users": f"User:{ADMIN};User:ANONYMOUS",
+        "allow.everyone.if.no.acl.found": "false",
+    }
+
+
+def server_properties(
+    data: Path, port: int, controller_port: int, users: Mapping[str, str] | None = None
+) -> str:
+    """A single node that is both broker and controller, sized for a 2-core machine. With
+    `users` (name -> password, `admin` among them), SASL/SCRAM and ACLs instead of PLAINTEXT."""
     settings = {
         "process.roles": "broker,controller",
         "node.id": "1",
@@ -142,18 +173,27 @@ def server_properties(data: Path, port: int, controller_port: int) -> str:
         "broker.session.timeout.ms": "3000",
         "broker.heartbeat.interval.ms": "500",
     }
+    if users is not None:
+        settings |= _sasl_properties(port, controller_port, users)
     return "".join(f"{k}={v}\n" for k, v in settings.items())
 
 
-def prepare(data: Path, port: int, controller_port: int, log: Path) -> list[str]:
+def prepare(
+    data: Path,
+    port: int,
+    controller_port: int,
+    log: Path,
+    users: Mapping[str, str] | None = None,
+) -> list[str]:
     """Write the configuration, format storage the first time, and return the command that
-    starts the broker in the foreground."""
+    starts the broker in the foreground. `users` (see server_properties) get their SCRAM
+    credentials when the storage is formatted, so they exist before the first client."""
     java_bin = java()
     libs = jars(log)
     data.mkdir(parents=True, exist_ok=True)
     props = data / "server.properties"
     # Rewritten at every start: the ports may differ, the storage stays.
-    props.write_text(server_properties(data, port, controller_port))
+    props.write_text(server_properties(data, port, controller_port, users))
     base = [
         java_bin,
         *JVM_OPTIONS,
@@ -163,9 +203,23 @@ def prepare(data: Path, port: int, controller_port: int, log: Path) -> list[str]
     ]
     if not (data / "log" / "meta.properties").exists():
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        scram = [
+            arg
+            for name, password in (users or {}).items()
+            for arg in ("--add-scram", f"{SCRAM}=[name={name},password={password}]")
+        ]
         with open(log, "ab") as out:
             result = subprocess.run(
-                [*base, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props)],
+                [
+                    *base,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "-t",
+                    cluster_id,
+                    "-c",
+                    str(props),
+                    *scram,
+                ],
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import json
 import os
 import secrets
@@ -17,7 +18,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -50,34 +51,115 @@ def free_service_ports() -> dict[str, int]:
     return dict(zip(SERVICES, ports, strict=True))
 
 
-def database_url(server_url: str, service: str) -> str:
-    """The service's own database on the given server: one database per service."""
+def database_role(service: str) -> str:
+    return f"talent_{service}"
+
+
+def database_url(server_url: str, service: str, password: str | None = None) -> str:
+    """The service's own database on the given server: one database per service. With a
+    password, as the service's own role (least privilege), else as the server URL's user."""
     parts = urlsplit(server_url)
+    if password is not None:
+        host = parts.netloc.rpartition("@")[2]
+        user = f"{database_role(service)}:{quote(password, safe='')}"
+        parts = parts._replace(netloc=f"{user}@{host}")
     return urlunsplit(parts._replace(path=f"/talent_{service}"))
 
 
-async def create_databases(server_url: str) -> None:
+def token_name(service: str) -> str:
+    """Where a service's own service token is kept with the other local secrets."""
+    return f"{service.upper()}_SERVICE_TOKEN"
+
+
+def password_name(service: str) -> str:
+    """Where a service's database password is kept with the other local secrets."""
+    return f"{service.upper()}_DATABASE_PASSWORD"
+
+
+async def _quoted(conn: asyncpg.Connection, template: str, *args: str) -> str:
+    # DDL takes no bind parameters: let the server quote names (%I) and literals (%L).
+    return str(await conn.fetchval(f"SELECT format('{template}', {_params(len(args))})", *args))
+
+
+def _params(n: int) -> str:
+    return ", ".join(f"${i}::text" for i in range(1, n + 1))
+
+
+async def create_databases(server_url: str, passwords: dict[str, str]) -> None:
+    """One database per service, owned by the service's own login role (no superuser, no
+    CREATEDB/CREATEROLE), which alone may connect to it: CONNECT and TEMP are revoked from
+    PUBLIC, so one service's role cannot even open another's database."""
     conn = await asyncpg.connect(server_url)
     try:
         existing = {r["datname"] for r in await conn.fetch("SELECT datname FROM pg_database")}
+        roles = {r["rolname"] for r in await conn.fetch("SELECT rolname FROM pg_roles")}
         for name in SERVICES:
-            if f"talent_{name}" not in existing:
-                await conn.execute(f'CREATE DATABASE "talent_{name}"')
+            role, database = database_role(name), f"talent_{name}"
+            verb = "ALTER" if role in roles else "CREATE"
+            await conn.execute(
+                await _quoted(
+                    conn,
+                    f"{verb} ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %L",
+                    role,
+                    passwords[name],
+                )
+            )
+            if database not in existing:
+                await conn.execute(
+                    await _quoted(conn, "CREATE DATABASE %I OWNER %I", database, role)
+                )
+            else:
+                await conn.execute(
+                    await _quoted(conn, "ALTER DATABASE %I OWNER TO %I", database, role)
+                )
+            await conn.execute(
+                await _quoted(conn, "REVOKE ALL ON DATABASE %I FROM PUBLIC", database)
+            )
+            await _hand_over(server_url, database, role)
+        await conn.execute("REVOKE ALL ON DATABASE postgres FROM PUBLIC")
+    finally:
+        await conn.close()
+
+
+async def _hand_over(server_url: str, database: str, role: str) -> None:
+    """Tables a data directory made before per-service roles holds (owned by the superuser
+    that ran the migrations) pass to the service's role, so it can keep migrating them."""
+    conn = await asyncpg.connect(urlunsplit(urlsplit(server_url)._replace(path=f"/{database}")))
+    try:
+        kinds = {"r": "TABLE", "p": "TABLE", "v": "VIEW", "m": "MATERIALIZED VIEW", "S": "SEQUENCE"}
+        # Tables first: a table's new owner takes its columns' sequences along.
+        for batch in (("r", "p", "v", "m"), ("S",)):
+            rows = await conn.fetch(
+                "SELECT c.relname, c.relkind::text AS relkind FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind = ANY($1::char[])"
+                " AND c.relowner <> (SELECT oid FROM pg_roles WHERE rolname = $2)",
+                list(batch),
+                role,
+            )
+            for row in rows:
+                kind = kinds[row["relkind"]]
+                await conn.execute(
+                    await _quoted(conn, f"ALTER {kind} %I OWNER TO %I", row["relname"], role)
+                )
     finally:
         await conn.close()
 
 
 def load_secrets(root: Path, env: dict[str, str]) -> dict[str, str]:
-    """Service token, master key, blind-index key and intake's staging key: from the
-    environment, else generated once and kept (mode 600) under the data root so a restart can
-    still open its data."""
+    """The services' tokens, master key, blind-index key, intake's staging key and the
+    services' database passwords: from the environment, else generated once and kept (mode
+    600) under the data root so a restart can still open its data."""
     path = root / "secrets.json"
     stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
     wanted = {
-        "SERVICE_TOKEN": lambda: secrets.token_urlsafe(32),
+        # Each service's own credential for the others' routes (services/common/auth.py).
+        **{token_name(s): lambda: secrets.token_urlsafe(32) for s in SERVICES},
         "MASTER_KEY": lambda: base64.b64encode(os.urandom(32)).decode(),
         "BLIND_INDEX_KEY": lambda: base64.b64encode(os.urandom(32)).decode(),
         "STAGING_KEY": lambda: base64.b64encode(os.urandom(32)).decode(),
+        # Each service's own database role: handed only to that service (Platform.service_env).
+        **{password_name(s): lambda: secrets.token_urlsafe(24) for s in SERVICES},
     }
     values = {}
     for name, make in wanted.items():
@@ -105,14 +187,31 @@ class Platform:
     def service_env(self, service: str) -> dict[str, str]:
         env = {**os.environ, **self.endpoints.as_env(), **self.env, **self.extra_env}
         env["SERVICE_NAME"] = service
-        env["DATABASE_URL"] = database_url(self.endpoints.database_url, service)
+        # A service gets its own database password and service token only; the others'
+        # tokens by their hashes, to tell who calls.
+        for other in SERVICES:
+            env.pop(password_name(other), None)
+            env.pop(token_name(other), None)
+        env["SERVICE_TOKEN"] = self.env[token_name(service)]
+        env["SERVICE_TOKEN_HASHES"] = json.dumps(
+            {
+                name: hashlib.sha256(self.env[token_name(name)].encode()).hexdigest()
+                for name in SERVICES
+            }
+        )
+        env["DATABASE_URL"] = database_url(
+            self.endpoints.database_url, service, self.env[password_name(service)]
+        )
         for other in SERVICES:
             env[f"{other.upper()}_URL"] = self.url(other)
         return env
 
     def prepare(self) -> None:
-        asyncio.run(create_databases(self.endpoints.database_url))
         self.env = load_secrets(self.root, {**os.environ, **self.extra_env})
+        passwords = {name: self.env[password_name(name)] for name in SERVICES}
+        # Tests and tools speak to the services' employee routes as the gateway does.
+        self.env["SERVICE_TOKEN"] = self.env[token_name("gateway")]
+        asyncio.run(create_databases(self.endpoints.database_url, passwords))
         self.env["MAIL_DIR"] = str(self.endpoints.mail_dir or "")
 
     def start(self, only: list[str] | None = None) -> None:

@@ -27,6 +27,11 @@ def csrf_of(page: httpx.Response) -> str:
     return page.text.split('name="csrf_token" value="')[1].split('"')[0]
 
 
+def as_service(platform: Platform, caller: str) -> dict[str, str]:
+    """The credential one service presents on another's internal routes."""
+    return {"X-Service-Token": platform.env[f"{caller.upper()}_SERVICE_TOKEN"]}
+
+
 def as_employee(platform: Platform, role: str, user: str = "test-user") -> dict[str, str]:
     """Headers the gateway sends on behalf of an authenticated employee."""
     return {
@@ -68,7 +73,7 @@ async def subject_key(platform: Platform, subject: str, create: bool = False) ->
         resp = await client.post(
             "/internal/keys",
             json={"subjects": [subject], "create": create},
-            headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]},
+            headers=as_service(platform, "candidates"),
         )
     resp.raise_for_status()
     key = resp.json()["keys"].get(subject)

@@ -5,19 +5,22 @@ on `ops.deadletters`; a letter's status is derived from them. Replay publishes t
 bytes and key to the original topic: the consumers' inbox makes a replay of something already
 processed harmless, and the event goes through exactly the same path as the first time.
 
-CLI: `python -m services.common.deadletters list|show|replay|discard` (KAFKA_BOOTSTRAP_SERVERS).
+CLI: `python -m services.common.deadletters list|show|replay|discard` (KAFKA_BOOTSTRAP_SERVERS,
+and KAFKA_SASL_* as an operator's user where the broker has ACLs).
 """
 
 import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from .envelope import Envelope
-from .settings import Settings
+from .settings import Settings, kafka_client
 from .topics import CATALOGUE, OPS_DEADLETTERS
 
 
@@ -37,9 +40,12 @@ class DeadLetter:
     event_type: str | None
 
 
-async def _read_topic(bootstrap: str, topic: str) -> list:
+Kafka = str | Mapping[str, Any]  # a bootstrap address, or Settings.kafka_client()
+
+
+async def _read_topic(kafka: Kafka, topic: str) -> list:
     """Every record of a one-partition topic, from the start to the high-watermark."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka_client(kafka), enable_auto_commit=False)
     await consumer.start()
     try:
         tp = TopicPartition(topic, 0)
@@ -59,9 +65,9 @@ async def _read_topic(bootstrap: str, topic: str) -> list:
         await consumer.stop()
 
 
-async def _decisions(bootstrap: str) -> dict[tuple[str, int], str]:
+async def _decisions(kafka: Kafka) -> dict[tuple[str, int], str]:
     status: dict[tuple[str, int], str] = {}
-    for record in await _read_topic(bootstrap, OPS_DEADLETTERS.name):
+    for record in await _read_topic(kafka, OPS_DEADLETTERS.name):
         data = Envelope.from_bytes(record.value).data
         status[(data["dlq"], int(data["offset"]))] = data["action"]
     return status
@@ -90,12 +96,12 @@ def _letter(dlq: str, record, status: str) -> DeadLetter:
     )
 
 
-async def list_letters(bootstrap: str, dlq: str | None = None) -> list[DeadLetter]:
-    decided = await _decisions(bootstrap)
+async def list_letters(kafka: Kafka, dlq: str | None = None) -> list[DeadLetter]:
+    decided = await _decisions(kafka)
     dlqs = [dlq] if dlq else [t.dlq for t in CATALOGUE if t.consumers]
     letters = []
     for name in dlqs:
-        for record in await _read_topic(bootstrap, name):
+        for record in await _read_topic(kafka, name):
             letters.append(_letter(name, record, decided.get((name, record.offset), "pending")))
     return letters
 
@@ -113,14 +119,14 @@ async def _decide(
     await producer.send_and_wait(OPS_DEADLETTERS.name, decision.to_bytes(), key=key)
 
 
-async def replay(bootstrap: str, dlq: str, offset: int | None, actor: str) -> int:
+async def replay(kafka: Kafka, dlq: str, offset: int | None, actor: str) -> int:
     """Replay one letter (or every pending one) to its original topic; returns how many."""
-    decided = await _decisions(bootstrap)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    decided = await _decisions(kafka)
+    producer = AIOKafkaProducer(**kafka_client(kafka), acks="all")
     await producer.start()
     count = 0
     try:
-        for record in await _read_topic(bootstrap, dlq):
+        for record in await _read_topic(kafka, dlq):
             if offset is not None and record.offset != offset:
                 continue
             if offset is None and decided.get((dlq, record.offset)):
@@ -134,10 +140,10 @@ async def replay(bootstrap: str, dlq: str, offset: int | None, actor: str) -> in
     return count
 
 
-async def discard(bootstrap: str, dlq: str, offset: int, actor: str, reason: str) -> None:
+async def discard(kafka: Kafka, dlq: str, offset: int, actor: str, reason: str) -> None:
     if not reason.strip():
         raise ValueError("a discard needs a reason")
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    producer = AIOKafkaProducer(**kafka_client(kafka), acks="all")
     await producer.start()
     try:
         await _decide(producer, dlq, offset, "discarded", actor, reason)
@@ -164,10 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     for p in (rp, dc):
         p.add_argument("--actor", default="cli")
     args = parser.parse_args(argv)
-    bootstrap = Settings().kafka_bootstrap_servers
+    kafka = Settings().kafka_client()
 
     if args.command == "list":
-        letters = asyncio.run(list_letters(bootstrap, args.dlq))
+        letters = asyncio.run(list_letters(kafka, args.dlq))
         for d in letters:
             print(
                 f"{d.dlq}@{d.offset}\t{d.status}\t{d.origin_topic}[{d.origin_partition}]"
@@ -175,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         print(f"{len(letters)} dead letters, {sum(d.status == 'pending' for d in letters)} pending")
     elif args.command == "show":
-        letters = asyncio.run(list_letters(bootstrap, args.dlq))
+        letters = asyncio.run(list_letters(kafka, args.dlq))
         match = [d for d in letters if d.offset == args.offset]
         if not match:
             print("no such dead letter", file=sys.stderr)
@@ -184,10 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "replay":
         if args.offset is None and not args.all:
             parser.error("give an offset or --all")
-        n = asyncio.run(replay(bootstrap, args.dlq, args.offset, args.actor))
+        n = asyncio.run(replay(kafka, args.dlq, args.offset, args.actor))
         print(f"replayed {n}")
     elif args.command == "discard":
-        asyncio.run(discard(bootstrap, args.dlq, args.offset, args.actor, args.reason))
+        asyncio.run(discard(kafka, args.dlq, args.offset, args.actor, args.reason))
         print("discarded")
     return 0
 

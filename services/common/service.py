@@ -19,6 +19,12 @@ from fastapi.responses import JSONResponse
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.security import (
+    BaseSecurity,
+    SASLPlaintext,
+    SASLScram256,
+    SASLScram512,
+)
 from minio import Minio
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -30,7 +36,7 @@ from .logs import setup_logging
 from .metrics import CONSUMER_LAG, OUTBOX_BACKLOG, MeasureRequests, dead_letters_sent
 from .settings import Settings
 from .storage import make_client
-from .topics import OPS_HEALTH, Topic, ensure_topics
+from .topics import OPS_HEALTH, Topic, all_topics, ensure_topics, refused_topics
 
 log = logging.getLogger(__name__)
 VERSION = version("talent-platform")
@@ -42,6 +48,23 @@ async def _the_message(msg: KafkaMessage) -> KafkaMessage:
     itself, and a `Context` parameter would cost a worker-thread hop per message in
     FastStream's dependency injection."""
     return msg
+
+
+def broker_security(options: dict[str, Any]) -> BaseSecurity | None:
+    """FastStream's form of the Kafka connection options (Settings.kafka_client)."""
+    protocol = options["security_protocol"]
+    if protocol == "PLAINTEXT":
+        return None
+    ssl_context = options.get("ssl_context")
+    if protocol == "SSL":
+        return BaseSecurity(ssl_context=ssl_context)
+    sasl = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512}
+    return sasl[options["sasl_mechanism"]](
+        options["sasl_plain_username"],
+        options["sasl_plain_password"],
+        ssl_context=ssl_context,
+        use_ssl=protocol == "SASL_SSL",
+    )
 
 
 class Service:
@@ -61,6 +84,7 @@ class Service:
         self.uses_s3 = uses_s3
         self.broker = KafkaBroker(
             self.settings.kafka_bootstrap_servers,
+            security=broker_security(self.settings.kafka_client()),
             acks="all",
             # No duplicate from the producer's own retries, and per-partition order kept
             # even with several batches in flight.
@@ -242,7 +266,13 @@ class Service:
             result = fn()
             if asyncio.iscoroutine(result):
                 await result
-        await ensure_topics(self.settings.kafka_bootstrap_servers, self.settings.topic_replication)
+        if self.settings.kafka_manage_topics:
+            await ensure_topics(self.settings.kafka_client(), self.settings.topic_replication)
+        else:  # under ACLs (deploy/): a wrong binding stops the start, not the events
+            mine = [t.name for t in all_topics() if self.name in (*t.producers, *t.consumers)]
+            refused = await refused_topics(self.settings.kafka_client(), mine)
+            if refused:
+                raise RuntimeError(f"the Kafka user may not use {', '.join(refused)}")
         self._subscribe()
         await self.broker.start()
         relay = asyncio.create_task(

@@ -5,7 +5,10 @@ short or development secret does not start; the error names the setting, never i
 
 import base64
 import binascii
+import ssl
+from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any, ClassVar
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +44,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore", hide_input_in_errors=True)
 
     service_name: str = "unnamed"
+    uses_object_store: ClassVar[bool] = False  # intake, documents and privacy
     environment: str = "local"  # "local" relaxes cookie Secure flags; anything else is production
 
     # Unset: this service's own database on the local stack (`make run`), so a command such
@@ -49,6 +53,16 @@ class Settings(BaseSettings):
     db_pool_max: int = 20
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     topic_replication: int = 1  # production: 3 (deploy/)
+    # Production (deploy/): SASL_PLAINTEXT or SASL_SSL with SCRAM-SHA-512, one user per service,
+    # whose ACLs come from the topic catalogue. Locally: PLAINTEXT, no authentication.
+    kafka_security_protocol: str = "PLAINTEXT"
+    kafka_sasl_mechanism: str = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: str = ""
+    kafka_ssl_cafile: str = ""  # SSL/SASL_SSL: the broker's CA (default: the system's)
+    # Locally every service creates the catalogue's topics at start; with ACLs on only the
+    # topic job (an administrator) may, and the services leave topics alone.
+    kafka_manage_topics: bool = True
     s3_endpoint: str = "http://127.0.0.1:8333"
     s3_access_key: str = "devaccess"
     s3_secret_key: str = "devsecret-local-only"  # noqa: S105 - the local stack only
@@ -67,8 +81,10 @@ class Settings(BaseSettings):
     blind_index_key: str = ""
     mail_dir: str = ""  # local runs: where the SMTP sink writes (for tests and the README)
 
-    # Shared secret the services present to each other's internal routes.
+    # This service's own credential for other services' routes, and the SHA-256 of every
+    # service's token (name -> hex) to know who calls; empty: one token shared by all (auth.py).
     service_token: str = Field(default="", min_length=0)
+    service_token_hashes: dict[str, str] = {}
     privacy_url: str = "http://127.0.0.1:8005"
     intake_url: str = "http://127.0.0.1:8001"
     candidates_url: str = "http://127.0.0.1:8002"
@@ -107,9 +123,14 @@ class Settings(BaseSettings):
         problems = [
             secret_problem("SERVICE_TOKEN", self.service_token),
             key_problem("BLIND_INDEX_KEY", self.blind_index_key),
-            secret_problem("S3_ACCESS_KEY", self.s3_access_key, min_chars=3),
-            secret_problem("S3_SECRET_KEY", self.s3_secret_key, min_chars=16),
         ]
+        if not self.service_token_hashes:
+            problems.append("SERVICE_TOKEN_HASHES is empty: one shared token, no route allowlist")
+        if self.uses_object_store:  # the others get no object-store credentials (deploy/)
+            problems += [
+                secret_problem("S3_ACCESS_KEY", self.s3_access_key, min_chars=3),
+                secret_problem("S3_SECRET_KEY", self.s3_secret_key, min_chars=16),
+            ]
         if self.smtp_username:
             problems.append(secret_problem("SMTP_PASSWORD", self.smtp_password, min_chars=8))
             if not self.smtp_starttls:
@@ -123,6 +144,30 @@ class Settings(BaseSettings):
             if problems:
                 raise ValueError("refusing to start: " + "; ".join(problems))
         return self
+
+    def kafka_client(self) -> dict[str, Any]:
+        """The connection options of every Kafka client a service builds (aiokafka keywords)."""
+        options: dict[str, Any] = {
+            "bootstrap_servers": self.kafka_bootstrap_servers,
+            "security_protocol": self.kafka_security_protocol,
+        }
+        if self.kafka_security_protocol in ("SSL", "SASL_SSL"):
+            options["ssl_context"] = ssl.create_default_context(
+                cafile=self.kafka_ssl_cafile or None
+            )
+        if self.kafka_security_protocol.startswith("SASL_"):
+            options |= {
+                "sasl_mechanism": self.kafka_sasl_mechanism,
+                "sasl_plain_username": self.kafka_sasl_username,
+                "sasl_plain_password": self.kafka_sasl_password,
+            }
+        return options
+
+
+def kafka_client(kafka: "str | Mapping[str, Any]") -> dict[str, Any]:
+    """aiokafka connection options from a bootstrap address (no authentication: the local
+    stack, tests) or from Settings.kafka_client()."""
+    return {"bootstrap_servers": kafka} if isinstance(kafka, str) else dict(kafka)
 
 
 @lru_cache

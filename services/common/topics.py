@@ -10,12 +10,17 @@ and an operator to fix and replay; retention keeps sealed personal data from pil
 import argparse
 import asyncio
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError, TopicAuthorizationFailedError, for_code
+from aiokafka.protocol.admin import CreateAclsRequest
+
+from .settings import Settings, kafka_client
 
 DATA_SERVICES = ("intake", "candidates", "documents", "crm")  # hold personal data
 HOUR = 3_600_000  # ms
@@ -152,11 +157,11 @@ async def topic_configs(admin: AIOKafkaAdminClient, names: list[str]) -> dict[st
 
 
 async def partitions_on_broker(
-    bootstrap: str, names: list[str] | None = None
+    kafka: str | Mapping[str, Any], names: list[str] | None = None
 ) -> list[TopicPartition]:
     """Every partition of these topics that exists on the broker (default: every topic but
     Kafka's internal ones), as the broker has them now."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_client(kafka))
     await admin.start()
     try:
         existing = [t for t in await admin.list_topics() if not t.startswith("__")]
@@ -172,10 +177,10 @@ async def partitions_on_broker(
         await admin.close()
 
 
-async def ensure_topics(bootstrap: str, replication: int = 1) -> list[str]:
+async def ensure_topics(kafka: str | Mapping[str, Any], replication: int = 1) -> list[str]:
     """Create every catalogue topic with its partitions and settings, and bring the settings
     of existing ones in line with the catalogue; returns the names created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_client(kafka))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -204,10 +209,117 @@ async def ensure_topics(bootstrap: str, replication: int = 1) -> list[str]:
         await admin.close()
 
 
-if __name__ == "__main__":  # `python -m services.common.topics` (deploy/: the topic-init job)
+async def refused_topics(kafka: str | Mapping[str, Any], names: list[str]) -> list[str]:
+    """Those of these topics the broker does not let this client see: with ACLs, a consumer
+    of such a topic only logs and waits (aiokafka), so a service checks at start instead."""
+    admin = AIOKafkaAdminClient(**kafka_client(kafka))
+    await admin.start()
+    try:
+        described = await admin.describe_topics(names)
+    finally:
+        await admin.close()
+    refused = TopicAuthorizationFailedError.errno
+    return sorted(t["topic"] for t in described if t["error_code"] == refused)
+
+
+# --- ACLs: with SASL on (deploy/), each service's Kafka user may do what the catalogue says.
+
+# The operations page (gateway) and the dead-letter CLI (an operator's user, "ops") read every
+# dead-letter topic and replay a letter onto the topic it came from.
+OPERATORS = ("gateway", "ops")
+# Privacy's erasure check scans every topic that can hold personal data (sealed) for a subject.
+SCANNER = "privacy"
+
+
+@dataclass(frozen=True, order=True)
+class Acl:
+    """Allow `principal` to `operation` (READ or WRITE, each implying DESCRIBE) the topic or
+    consumer group `name`: one binding, as Kafka's StandardAuthorizer stores it."""
+
+    principal: str
+    resource: str  # TOPIC or GROUP
+    name: str
+    operation: str
+
+    def __str__(self) -> str:
+        return f"User:{self.principal} {self.operation} {self.resource} {self.name}"
+
+
+def acls() -> list[Acl]:
+    """Every ACL binding of the bus, derived from the catalogue: a service writes the topics it
+    produces (a consumer also the dead-letter topic of what it consumes) and reads the topics it
+    consumes in its own consumer group; plus the operators' and the scanner's reads above."""
+    found: set[Acl] = set()
+    topics = all_topics()
+    for topic in topics:
+        found |= {Acl(p, "TOPIC", topic.name, "WRITE") for p in topic.producers}
+        found |= {Acl(c, "TOPIC", topic.name, "READ") for c in topic.consumers}
+        found |= {Acl(c, "GROUP", c, "READ") for c in topic.consumers}
+    for origin in (t for t in CATALOGUE if t.consumers):
+        for who in OPERATORS:
+            found |= {
+                Acl(who, "TOPIC", origin.dlq, "READ"),
+                Acl(who, "TOPIC", origin.name, "WRITE"),
+            }
+    found.add(Acl("ops", "TOPIC", OPS_DEADLETTERS.name, "READ"))  # letters' status
+    found |= {Acl(SCANNER, "TOPIC", t.name, "READ") for t in all_topics(personal_only=True)}
+    return sorted(found)
+
+
+# Kafka's protocol codes (org.apache.kafka.common.resource / acl).
+_RESOURCE = {"TOPIC": 2, "GROUP": 3}
+_OPERATION = {"READ": 3, "WRITE": 4}
+_LITERAL, _ALLOW = 3, 3
+
+
+async def apply_acls(kafka: str | Mapping[str, Any], bindings: list[Acl]) -> None:
+    """Create the bindings on the broker (as a super user; creating an existing one is a
+    no-op). aiokafka has the CreateAcls request but no admin method for it yet."""
+    admin = AIOKafkaAdminClient(**kafka_client(kafka))
+    await admin.start()
+    try:
+        for acl in bindings:
+            request = CreateAclsRequest(
+                _RESOURCE[acl.resource],
+                acl.name,
+                _LITERAL,
+                f"User:{acl.principal}",
+                "*",
+                _OPERATION[acl.operation],
+                _ALLOW,
+            )
+            response = await admin._send_request(request)
+            for code, message in response.creation_responses:
+                if code:
+                    raise for_code(code)(f"ACL {acl}: {message}")
+    finally:
+        await admin.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m services.common.topics --bootstrap HOST:PORT [--replication N] [--acls]`
+    creates the catalogue's topics (deploy/: the topic job, as the Kafka administrator, with
+    KAFKA_SASL_* from the environment) and with --acls applies the bindings;
+    `python -m services.common.topics acls` prints the bindings, one a line."""
     parser = argparse.ArgumentParser(prog="python -m services.common.topics")
-    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("command", nargs="?", choices=["create", "acls"], default="create")
+    parser.add_argument("--bootstrap")
     parser.add_argument("--replication", type=int, default=1)
-    args = parser.parse_args()
-    created = asyncio.run(ensure_topics(args.bootstrap, args.replication))
+    parser.add_argument("--acls", action="store_true", help="also apply the ACL bindings")
+    args = parser.parse_args(argv)
+    if args.command == "acls":
+        print("\n".join(str(acl) for acl in acls()))
+        return
+    if not args.bootstrap:
+        parser.error("--bootstrap is required")
+    kafka = Settings(kafka_bootstrap_servers=args.bootstrap).kafka_client()
+    created = asyncio.run(ensure_topics(kafka, args.replication))
     print(f"created {len(created)} topics; {len(all_topic_names())} in the catalogue")
+    if args.acls:
+        bindings = acls()
+        asyncio.run(apply_acls(kafka, bindings))
+        print(f"applied {len(bindings)} ACL bindings")
+
+
+if __name__ == "__main__":
+    main()

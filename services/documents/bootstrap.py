@@ -9,6 +9,7 @@ from services.common.settings import Settings
 
 
 class DocumentsSettings(Settings):
+    uses_object_store = True
     service_name: str = "documents"
     documents_bucket: str = "talent-documents"  # CVs, certificates, testimonials, references
     photos_bucket: str = "talent-photos"  # passport photos (voluntary)

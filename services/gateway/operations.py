@@ -49,7 +49,7 @@ async def kafka_view(settings: GatewaySettings, wait: float = 3.0) -> dict[str, 
     health_tp = TopicPartition(OPS_HEALTH.name, 0)
     parts = [health_tp] + [TopicPartition(d, 0) for d in dlqs]
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        **settings.kafka_client(),
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
@@ -155,9 +155,7 @@ async def replay(settings: GatewaySettings, dlq: str, offset: int) -> dict[str, 
     if origin is None:
         raise ReplayError("not a dead-letter topic")
     tp = TopicPartition(dlq, 0)
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None, enable_auto_commit=False
-    )
+    consumer = AIOKafkaConsumer(**settings.kafka_client(), group_id=None, enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign([tp])

@@ -9,6 +9,7 @@ from services.common.settings import Settings, key_problem
 
 
 class IntakeSettings(Settings):
+    uses_object_store = True
     # Rate limit of the public registration endpoint, per client address (INTAKE_* env).
     intake_registration_limit: int = 10
     intake_registration_window_seconds: int = 900

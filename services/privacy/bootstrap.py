@@ -7,6 +7,7 @@ from services.common.settings import Settings, key_problem
 
 
 class PrivacySettings(Settings):
+    uses_object_store = True
     service_name: str = "privacy"
     master_key: str = ""  # base64 of 32 bytes; wraps every subject key
 

@@ -203,7 +203,7 @@ async def _topics(
     progress: dict[str, Any],
 ) -> dict[str, int]:
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=settings.kafka_bootstrap_servers,
+        **settings.kafka_client(),
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
@@ -215,7 +215,7 @@ async def _topics(
     key_cache: dict[str, bytes | None] = {}
     try:
         personal = [name for name, _ in all_topic_names(personal_only=True)]
-        partitions = await partitions_on_broker(settings.kafka_bootstrap_servers, personal)
+        partitions = await partitions_on_broker(settings.kafka_client(), personal)
         if not partitions:
             return {}
         consumer.assign(partitions)

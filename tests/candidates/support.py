@@ -11,7 +11,7 @@ from aiokafka import AIOKafkaProducer
 from services.common import keys
 from services.common.envelope import Envelope, new_id
 from tests.crm import support as crm
-from tests.helpers import eventually, example, fetch
+from tests.helpers import as_service, eventually, example, fetch
 
 
 class Bus:
@@ -20,7 +20,8 @@ class Bus:
     def __init__(self, platform: Any, producer: AIOKafkaProducer) -> None:
         self.platform = platform
         self.producer = producer
-        self.http = httpx.AsyncClient(headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]})
+        # As the data services fetch subject keys from privacy.
+        self.http = httpx.AsyncClient(headers=as_service(platform, "intake"))
         self.keys = keys.KeyClient(self.http, platform.url("privacy"))
 
     async def publish(

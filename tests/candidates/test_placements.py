@@ -7,7 +7,7 @@ import httpx
 
 from services.common.envelope import new_id
 from tests.candidates.support import crm_assignment, events, person
-from tests.helpers import eventually, fetch
+from tests.helpers import as_service, eventually, fetch
 
 CHECK = {
     "work_situation": "Werkt 32 uur bij Heineken, zoekt een nieuwe uitdaging",
@@ -18,9 +18,7 @@ CHECK = {
 
 
 async def consent_for(platform, cid, aid):
-    async with httpx.AsyncClient(
-        headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]}
-    ) as client:
+    async with httpx.AsyncClient(headers=as_service(platform, "crm")) as client:
         return await client.get(
             f"{platform.url('candidates')}/internal/candidates/{cid}/consent/{aid}"
         )

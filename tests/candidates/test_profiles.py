@@ -8,7 +8,7 @@ import httpx
 from services.common import deadletters
 from services.common.envelope import new_id
 from tests.candidates.support import events, person
-from tests.helpers import as_employee, eventually, fetch
+from tests.helpers import as_employee, as_service, eventually, fetch
 
 
 async def test_accepted_registration_becomes_a_complete_profile(platform, bus, recruiter):
@@ -188,7 +188,7 @@ async def test_other_services_find_a_candidate_by_email_blind_index(platform, bu
     reg = person()
     cid = await bus.handoff(reg)
     url = f"{platform.url('candidates')}/internal/candidates/lookup"
-    token = {"X-Service-Token": platform.env["SERVICE_TOKEN"]}
+    token = as_service(platform, "privacy")
     async with httpx.AsyncClient(headers=token) as client:
         resp = await client.post(url, json={"email_hash": bus.blind("email", reg["email"].upper())})
         assert resp.status_code == 200 and resp.json() == {"candidate_id": cid}
@@ -208,7 +208,7 @@ async def test_intake_finds_many_registrants_in_one_lookup(platform, bus):
     url = f"{platform.url('candidates')}/internal/candidates/lookups"
     hashes = [bus.blind("email", reg["email"]) for reg in known]
     stranger = bus.blind("email", "nobody.here@example.nl")
-    token = {"X-Service-Token": platform.env["SERVICE_TOKEN"]}
+    token = as_service(platform, "intake")
     async with httpx.AsyncClient(headers=token) as client:
         resp = await client.post(url, json={"email_hashes": [*hashes, stranger, hashes[0]]})
         assert resp.status_code == 200, resp.text

@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from services.common.envelope import Envelope
 from services.common.keys import blind_index
-from tests.helpers import as_employee, eventually, example
+from tests.helpers import as_employee, as_service, eventually, example
 
 
 def unique(prefix: str) -> str:
@@ -25,10 +25,11 @@ def recruiter(platform, user: str = "recruiter-1") -> httpx.AsyncClient:
     )
 
 
-def internal(platform) -> httpx.AsyncClient:
+def internal(platform, caller: str = "privacy") -> httpx.AsyncClient:
+    """crm's internal routes as `caller` (privacy looks up contacts, candidates assignments)."""
     return httpx.AsyncClient(
         base_url=platform.url("crm"),
-        headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]},
+        headers=as_service(platform, caller),
         timeout=30,
     )
 
@@ -156,7 +157,7 @@ async def registered_candidate(platform) -> str:
             resp = await client.post(
                 "/internal/candidates/lookup",
                 json={"email_hash": email_hash},
-                headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]},
+                headers=as_service(platform, "privacy"),
             )
         return resp.json()["candidate_id"] if resp.status_code == 200 else None
 

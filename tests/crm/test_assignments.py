@@ -38,7 +38,7 @@ async def test_assignment_agreement_with_a_client_is_kept_and_summarised_for_ser
         ).json()
         assert [a["id"] for a in listed] == [created["id"]]
 
-        async with internal(platform) as service:
+        async with internal(platform, "candidates") as service:
             resp = await service.get(f"/internal/assignments/{created['id']}")
             assert resp.json() == {
                 "id": created["id"],

@@ -110,7 +110,7 @@ async def test_download_link_is_short_lived_personal_and_every_hand_out_audited(
 def platform_link_secret(platform) -> bytes:
     from services.documents.bootstrap import DocumentsSettings
 
-    return DocumentsSettings(service_token=platform.env["SERVICE_TOKEN"]).link_secret
+    return DocumentsSettings(service_token=platform.env["DOCUMENTS_SERVICE_TOKEN"]).link_secret
 
 
 async def test_only_recruiters_reach_documents(platform):

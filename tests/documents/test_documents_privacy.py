@@ -20,7 +20,7 @@ from tests.documents.stack import (
     upload,
     versions,
 )
-from tests.helpers import as_employee, eventually, fetch
+from tests.helpers import as_employee, as_service, eventually, fetch
 
 
 async def privacy_request(platform, type_: str, subject: str) -> dict:
@@ -90,7 +90,7 @@ async def test_erasure_deletes_every_version_of_several_cvs_and_a_photo(platform
     assert await to_thread(versions, platform, subject) == []
     async with httpx.AsyncClient(
         base_url=platform.url("documents"),
-        headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]},
+        headers=as_service(platform, "privacy"),
     ) as http:
         scan = await http.post("/internal/scan", json={"subject": subject})
     assert scan.json() == {"hits": []}

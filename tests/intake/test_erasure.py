@@ -11,7 +11,7 @@ from services.common.keys import blind_index
 from services.common.settings import Settings
 from services.common.storage import make_client
 from services.privacy.exports import ARCHIVE
-from tests.helpers import as_employee, eventually, fetch
+from tests.helpers import as_employee, as_service, eventually, fetch
 from tests.intake.helpers import (
     PDF,
     PNG,
@@ -49,7 +49,7 @@ async def scan(platform, subject: str, email_hash: str | None) -> set[str]:
         resp = await http.post(
             "/internal/scan",
             json={"subject": subject, "email_hash": email_hash, "phone_hash": None},
-            headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]},
+            headers=as_service(platform, "privacy"),
         )
     assert resp.status_code == 200, resp.text
     return {hit["where"] for hit in resp.json()["hits"]}
@@ -108,7 +108,7 @@ async def test_registration_erased_before_the_hand_off_finishes_leaves_nothing(p
     async with httpx.AsyncClient(base_url=platform.url("intake")) as http:
         resp = await http.get(
             f"/internal/registrations/{reg_id}/files/{row['id']}",
-            headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]},
+            headers=as_service(platform, "documents"),
         )
     assert resp.status_code == 404
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import httpx
 
-from tests.helpers import as_employee, eventually, fetch
+from tests.helpers import as_employee, as_service, eventually, fetch
 from tests.intake.helpers import (
     PDF,
     PNG,
@@ -27,7 +27,8 @@ from tests.intake.helpers import (
 
 
 def token(platform) -> dict[str, str]:
-    return {"X-Service-Token": platform.env["SERVICE_TOKEN"]}
+    """As documents fetches a registration's files."""
+    return as_service(platform, "documents")
 
 
 async def test_accepted_registration_is_handed_off_sealed_and_its_files_are_served(platform):

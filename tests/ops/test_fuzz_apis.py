@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 from devstack.services import SERVICES
+from services.common.auth import allowed_callers
 
 FUZZED = [name for name in SERVICES if name != "gateway"]  # the gateway only forwards
 
@@ -17,14 +18,18 @@ FUZZED = [name for name in SERVICES if name != "gateway"]  # the gateway only fo
 def test_no_input_makes_a_service_answer_with_a_server_error(service, platform):
     base_url = platform.url(service)
     schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json")
-    headers = {
-        "X-Service-Token": platform.env["SERVICE_TOKEN"],
-        "X-Actor-Id": "fuzzer",
-        "X-Actor-Role": "admin",
-    }
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert operations, f"{service} publishes no operations to fuzz"
+
+    def credentials(path: str) -> dict[str, str]:
+        """Each route as a service allowed to call it, so internal routes are fuzzed too."""
+        caller = (*allowed_callers(service, path), "gateway")[0]
+        return {
+            "X-Service-Token": platform.env[f"{caller.upper()}_SERVICE_TOKEN"],
+            "X-Actor-Id": "fuzzer",
+            "X-Actor-Role": "admin",
+        }
 
     for operation in operations:
 
@@ -38,7 +43,10 @@ def test_no_input_makes_a_service_answer_with_a_server_error(service, platform):
         )
         def fuzz(case) -> None:
             case.call_and_validate(
-                base_url=base_url, headers=headers, checks=[not_a_server_error], timeout=30
+                base_url=base_url,
+                headers=credentials(case.operation.path),
+                checks=[not_a_server_error],
+                timeout=30,
             )
 
         try:

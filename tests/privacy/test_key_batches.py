@@ -14,7 +14,7 @@ from services.common import identifiers, keys
 from services.common.batching import MAX_ITEMS
 from services.common.envelope import new_id
 from services.privacy.store import SUBJECT_LOCK
-from tests.helpers import fetch, subject_key
+from tests.helpers import as_service, fetch, subject_key
 
 
 def key_client(platform, sent: list[list[str]]) -> tuple[httpx.AsyncClient, keys.KeyClient]:
@@ -22,7 +22,7 @@ def key_client(platform, sent: list[list[str]]) -> tuple[httpx.AsyncClient, keys
         sent.append(json.loads(request.content)["subjects"])
 
     http = httpx.AsyncClient(
-        headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]},
+        headers=as_service(platform, "documents"),
         event_hooks={"request": [record]},
     )
     return http, keys.KeyClient(http, platform.url("privacy"))
@@ -93,7 +93,7 @@ async def test_privacy_unreachable_fails_every_waiting_caller_with_an_http_error
 
 
 async def test_key_batches_refuse_bad_input_with_a_clear_4xx(platform):
-    token = {"X-Service-Token": platform.env["SERVICE_TOKEN"]}
+    token = as_service(platform, "crm")
     async with httpx.AsyncClient(base_url=platform.url("privacy"), headers=token) as http:
         for body in (
             {"subjects": []},

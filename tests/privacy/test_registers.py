@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tests.helpers import as_employee
+from tests.helpers import as_employee, as_service
 from tests.privacy.support import alerts, officer
 
 
@@ -222,6 +222,6 @@ async def test_hostile_input_gets_a_clear_4xx_never_a_500(platform):
         resp = await anyone.post(
             "/internal/suppression/check",
             json={"email_hash": "not-a-hash"},
-            headers={"X-Service-Token": platform.env["SERVICE_TOKEN"]},
+            headers=as_service(platform, "candidates"),
         )
         assert resp.status_code == 422
