@@ -105,7 +105,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _own_database(self) -> "Settings":
         if not self.database_url:
-            self.database_url = f"postgresql://postgres@127.0.0.1:55432/talent_{self.service_name}"
+            # As the service's own role (devstack's trust auth asks no password locally), so a
+            # migration a command applies leaves tables the service itself owns.
+            name = f"talent_{self.service_name}"
+            self.database_url = f"postgresql://{name}@127.0.0.1:55432/{name}"
         return self
 
     @property
