@@ -24,6 +24,7 @@ INTERNAL_CALLERS: dict[str, dict[str, tuple[str, ...]]] = {
     "privacy": {
         "/internal/keys": DATA_SERVICES,
         "/internal/suppression/check": ("candidates",),
+        "/internal/suppression/lookups": ("intake",),
     },
     "candidates": {
         "/internal/candidates/lookup": ("privacy",),

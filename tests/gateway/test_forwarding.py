@@ -4,8 +4,6 @@ service answered 502/504 with a message, oversized bodies refused; reads audited
 import asyncio
 import json
 import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -13,7 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from tests.gateway.conftest import PDF, registered_candidate, sign_in
+from tests.gateway.conftest import PDF, another_gateway, registered_candidate, sign_in
 from tests.helpers import eventually
 
 
@@ -114,37 +112,16 @@ async def upstream() -> AsyncIterator[Upstream]:
 
 @pytest.fixture
 def second_gateway(platform, upstream) -> Iterator[str]:
-    port = free_port()
-    env = platform.service_env("gateway") | {
-        "INTAKE_URL": f"http://127.0.0.1:{upstream.port}",
-        "CANDIDATES_URL": f"http://127.0.0.1:{free_port()}",  # nothing listens there
-        "UPSTREAM_TIMEOUT_SECONDS": "1.5",
-        "MAX_UPLOAD_BYTES": "2000",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "services.gateway.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--no-access-log"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, "the second gateway exited"
-            try:
-                if httpx.get(f"{url}/healthz", timeout=3).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
+    with another_gateway(
+        platform,
+        {
+            "INTAKE_URL": f"http://127.0.0.1:{upstream.port}",
+            "CANDIDATES_URL": f"http://127.0.0.1:{free_port()}",  # nothing listens there
+            "UPSTREAM_TIMEOUT_SECONDS": "1.5",
+            "MAX_UPLOAD_BYTES": "2000",
+        },
+    ) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 async def test_services_get_identity_and_credential_but_never_the_cookie(
