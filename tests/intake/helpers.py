@@ -147,12 +147,18 @@ def intake_log(platform) -> str:
 CONFIRM_LINK = re.compile(r"/register/confirm/([0-9a-f-]{36})/([A-Za-z0-9_-]{43})")
 
 
+async def confirmation_mails(platform, address: str) -> list[email.message.Message]:
+    """The mails to the address that carry a confirmation link, oldest first (not the
+    acknowledgements every registration gets)."""
+    mails = await mails_to(platform, address, ordered=True)
+    return [m for m in mails if CONFIRM_LINK.search(_text(m))]
+
+
 async def confirmation_link(platform, address: str, n: int = 1) -> tuple[str, str]:
     """(registration id, token) from the n-th confirmation mail to the address."""
 
     async def arrived():
-        mails = await mails_to(platform, address, ordered=True)
-        found = [m for m in mails if CONFIRM_LINK.search(_text(m))]
+        found = await confirmation_mails(platform, address)
         return found if len(found) >= n else None
 
     msg = (await eventually(arrived, timeout=60))[n - 1]

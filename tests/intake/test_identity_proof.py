@@ -12,6 +12,7 @@ from tests.helpers import as_employee, eventually, fetch
 from tests.intake.helpers import (
     confirm,
     confirmation_link,
+    confirmation_mails,
     mails_to,
     needs_review,
     outbox_events,
@@ -149,8 +150,15 @@ async def test_a_registration_with_a_known_phone_goes_to_a_recruiter_as_a_separa
     reasons = json.loads(held["screening"])["reasons"]
     assert {"criterion": "known_phone", "value": None, "result": "review"} in reasons
     assert (await profile_of(platform, candidate_id))["first_name"] == reg["first_name"]
-    # Nothing is mailed to either address: the phone cannot be asked by mail.
-    assert await mails_to(platform, other["email"]) == []
+    # No confirmation is asked of either address (the phone cannot be asked by mail); the
+    # new address gets what every registration waiting for review gets.
+    assert await confirmation_mails(platform, reg["email"]) == []
+    assert await confirmation_mails(platform, other["email"]) == []
+
+    async def acknowledged() -> list[str]:
+        return [m["Subject"] for m in await mails_to(platform, other["email"])]
+
+    assert await eventually(acknowledged) == ["We bekijken je inschrijving"]
 
 
 async def test_a_second_registration_while_the_first_is_in_progress_waits_for_confirmation(
@@ -261,4 +269,4 @@ async def test_registrations_with_someone_elses_address_cannot_fill_their_mailbo
         email_hash,
     )
     assert len(waiting) == 3
-    assert len(await mails_to(platform, reg["email"])) == 3
+    assert len(await confirmation_mails(platform, reg["email"])) == 3

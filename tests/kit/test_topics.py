@@ -1,5 +1,7 @@
 """The catalogue's topic settings hold on the real broker: retention, cleanup, partitions."""
 
+from collections.abc import Awaitable
+
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
@@ -12,6 +14,7 @@ from services.common.topics import (
     ensure_topics,
     topic_configs,
 )
+from tests.helpers import eventually
 
 
 async def test_every_topic_has_the_catalogues_partitions_and_settings(platform):
@@ -45,11 +48,20 @@ async def test_a_setting_changed_by_hand_is_put_back_at_the_next_start(platform)
         await admin.alter_configs(
             [ConfigResource(ConfigResourceType.TOPIC, OPS_HEALTH.name, {"retention.ms": "-1"})]
         )
-        changed = await topic_configs(admin, [OPS_HEALTH.name])
-        assert changed[OPS_HEALTH.name]["retention.ms"] == "-1"
+
+        # A change reaches the broker through the controller's metadata log, a moment later.
+        async def health_retention() -> str:
+            return (await topic_configs(admin, [OPS_HEALTH.name]))[OPS_HEALTH.name]["retention.ms"]
+
+        assert await eventually(lambda: _equals(health_retention(), "-1"), timeout=10)
         await ensure_topics(bootstrap)
-        restored = await topic_configs(admin, [OPS_HEALTH.name])
+        restored = OPS_HEALTH.configs["retention.ms"]
+        assert await eventually(lambda: _equals(health_retention(), restored), timeout=10)
+        segment = (await topic_configs(admin, [OPS_HEALTH.name]))[OPS_HEALTH.name]["segment.ms"]
     finally:
         await admin.close()
-    assert restored[OPS_HEALTH.name]["retention.ms"] == OPS_HEALTH.configs["retention.ms"]
-    assert restored[OPS_HEALTH.name]["segment.ms"] == OPS_HEALTH.configs["segment.ms"]
+    assert segment == OPS_HEALTH.configs["segment.ms"]
+
+
+async def _equals(value: Awaitable[str], expected: str) -> bool:
+    return await value == expected

@@ -56,9 +56,9 @@ async def registered_candidate(platform, reg: dict[str, Any], **kw: Any) -> str:
 async def registered_again(platform, reg: dict[str, Any]) -> str:
     """A known (or forgotten) person registers again and confirms it with the link mailed to
     their address; waits like registered_candidate."""
-    from tests.intake.helpers import confirm, confirmation_link, mails_to
+    from tests.intake.helpers import confirm, confirmation_link, confirmation_mails
 
-    before = len(await mails_to(platform, reg["email"]))
+    before = len(await confirmation_mails(platform, reg["email"]))
     reg_id = await register(platform, reg)
     link_id, token = await confirmation_link(platform, reg["email"], before + 1)
     assert link_id == reg_id
