@@ -13,9 +13,10 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
 from faststream.kafka.message import KafkaMessage
@@ -53,7 +54,8 @@ class Offsets:
 
     @staticmethod
     def _where(msg: KafkaMessage) -> tuple[TopicPartition, int]:
-        raw = msg.raw_message
+        # One record: no subscriber here is a batch one (that would give a tuple).
+        raw = cast("ConsumerRecord[Any, Any]", msg.raw_message)
         return TopicPartition(raw.topic, raw.partition), raw.offset
 
     def started(self, msg: KafkaMessage) -> None:

@@ -75,6 +75,8 @@ async def _decisions(kafka: Kafka) -> dict[tuple[str, int], str]:
 
 def _letter(dlq: str, record, status: str) -> DeadLetter:
     headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+    event_id: str | None
+    event_type: str | None
     try:
         event = Envelope.from_bytes(record.value)
         event_id, event_type = event.id, event.type

@@ -7,6 +7,8 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 from pypdf import PdfReader, apply_configuration
@@ -36,7 +38,9 @@ DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 
 # pypdf's own limits are sized for any PDF; a CV of at most 10 MB needs far less, and a PDF
 # "bomb" (a small stream that inflates enormously) must fail before it costs memory.
-PDF_LIMITS = {
+# Keyword overrides for pypdf.apply_configuration (typed Any so that they cannot be mistaken for
+# its positional `configuration` argument).
+PDF_LIMITS: dict[str, Any] = {
     "zlib_maximum_output_length": 16 * MB,
     "lzw_maximum_output_length": 16 * MB,
     "run_length_maximum_output_length": 16 * MB,
@@ -305,13 +309,18 @@ _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _BREAKS = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}p": "\n"}
 
 
-def _no_declarations(*_: object) -> None:
+def _no_declarations(*_: object) -> NoReturn:
     # OOXML never declares a DTD or entities; refusing them stops billion-laughs and XXE in any
     # encoding (a byte search for "<!DOCTYPE" would miss UTF-16).
     raise Rejected("the DOCX contains XML declarations that are not allowed")
 
 
-def _parse(xml: bytes, start: object, end: object = None, text: object = None) -> None:
+def _parse(
+    xml: bytes,
+    start: Callable[[str, dict[str, str]], None],
+    end: Callable[[str], None] | None = None,
+    text: Callable[[str], None] | None = None,
+) -> None:
     """Through expat, namespaces as "uri}name", declarations refused."""
     parser = expat.ParserCreate(namespace_separator="}")
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)

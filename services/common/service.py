@@ -7,7 +7,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -108,7 +108,7 @@ class Service:
         self.keys = KeyClient(self.http, self.settings.privacy_url)
         self.started_at = time.time()
         self._on_start: list[Callable[[], object]] = []
-        self._background: list[Callable[[], Awaitable[None]]] = []
+        self._background: list[Callable[[], Coroutine[Any, Any, None]]] = []
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -126,7 +126,9 @@ class Service:
         self._on_start.append(fn)
         return fn
 
-    def background(self, fn: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+    def background(
+        self, fn: Callable[[], Coroutine[Any, Any, None]]
+    ) -> Callable[[], Coroutine[Any, Any, None]]:
         """Run `fn()` (a loop) while the service runs, after the broker; cancelled at shutdown."""
         self._background.append(fn)
         return fn
@@ -300,7 +302,7 @@ class Service:
             except TimeoutError:
                 self.pool.terminate()
 
-    def create_app(self, routers: Sequence[APIRouter] = (), **fastapi_args: object) -> FastAPI:
+    def create_app(self, routers: Sequence[APIRouter] = (), **fastapi_args: Any) -> FastAPI:
         app = FastAPI(title=f"{self.name} service", lifespan=self.lifespan, **fastapi_args)
         # Settings are needed by dependencies before the lifespan has run in some test clients.
         app.state.settings = self.settings

@@ -306,6 +306,7 @@ async def create_contact(
             subject=contact_id,
         )
         row = await store.get_contact(conn, contact_id)
+        assert row is not None  # inserted just above, in this transaction
         if row["email_hash"] or row["phone_hash"]:
             await _announce_identifiers(request, conn, row)
     return _contact_out(row)
@@ -624,6 +625,7 @@ async def update_assignment(
         else:
             changes.pop("status", None)
         updated = await store.update_assignment(conn, assignment_id, changes)
+        assert updated is not None  # the row was read above, in this transaction
         await emit(
             conn,
             "assignment.updated",
@@ -693,6 +695,7 @@ async def propose_candidate(
         )
     async with conn.transaction():
         locked = await store.get_assignment(conn, assignment_id, lock=True)
+        assert locked is not None  # read above; assignments are never deleted
         if locked["status"] != "open":
             raise HTTPException(status_code=409, detail=f"the assignment is {locked['status']}")
         proposal_id = new_id()

@@ -90,6 +90,7 @@ async def access_slice(conn: asyncpg.Connection, subject: str) -> dict[str, Any]
     contact = await _contact(conn, subject)
     if contact is not None:
         org = await store.get_organisation(conn, contact["organisation_id"])
+        assert org is not None  # a contact's organisation is a foreign key
         out["contact"] = {
             "id": str(contact["id"]),
             "name": contact["name"],

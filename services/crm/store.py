@@ -2,10 +2,15 @@
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
 from .domain import REDACTED
+
+# A uuid column's id: asyncpg takes either (ids from a path are UUIDs, ids from events str).
+# candidate_id is text here (the candidates service's id, not a foreign key): str.
+Id = str | UUID
 
 # Columns a PATCH may set, per table: the names come from here, never from the request.
 ORGANISATION_COLUMNS = ("name", "kind")
@@ -19,7 +24,7 @@ def _count(status: str) -> int:
 
 
 async def _update(
-    conn: asyncpg.Connection, table: str, allowed: tuple[str, ...], row_id: str, changes: dict
+    conn: asyncpg.Connection, table: str, allowed: tuple[str, ...], row_id: Id, changes: dict
 ) -> asyncpg.Record | None:
     cols = [c for c in changes if c in allowed]
     assert len(cols) == len(changes), f"not updatable: {set(changes) - set(cols)}"
@@ -35,13 +40,13 @@ async def _update(
 # --- organisations -------------------------------------------------------------------------
 
 
-async def insert_organisation(conn: asyncpg.Connection, org_id: str, name: str, kind: str) -> None:
+async def insert_organisation(conn: asyncpg.Connection, org_id: Id, name: str, kind: str) -> None:
     await conn.execute(
         "INSERT INTO organisations(id, name, kind) VALUES ($1, $2, $3)", org_id, name, kind
     )
 
 
-async def get_organisation(conn: asyncpg.Connection, org_id: str) -> asyncpg.Record | None:
+async def get_organisation(conn: asyncpg.Connection, org_id: Id) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM organisations WHERE id = $1", org_id)
 
 
@@ -64,7 +69,7 @@ async def list_organisations(
 
 
 async def update_organisation(
-    conn: asyncpg.Connection, org_id: str, changes: dict[str, Any]
+    conn: asyncpg.Connection, org_id: Id, changes: dict[str, Any]
 ) -> asyncpg.Record | None:
     return await _update(conn, "organisations", ORGANISATION_COLUMNS, org_id, changes)
 
@@ -72,7 +77,7 @@ async def update_organisation(
 # --- contacts ------------------------------------------------------------------------------
 
 
-async def insert_contact(conn: asyncpg.Connection, contact_id: str, fields: dict[str, Any]) -> None:
+async def insert_contact(conn: asyncpg.Connection, contact_id: Id, fields: dict[str, Any]) -> None:
     await conn.execute(
         "INSERT INTO contacts(id, organisation_id, name, email, phone, function, email_hash,"
         " phone_hash, referee_for) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -88,18 +93,18 @@ async def insert_contact(conn: asyncpg.Connection, contact_id: str, fields: dict
     )
 
 
-async def get_contact(conn: asyncpg.Connection, contact_id: str) -> asyncpg.Record | None:
+async def get_contact(conn: asyncpg.Connection, contact_id: Id) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM contacts WHERE id = $1", contact_id)
 
 
-async def list_contacts(conn: asyncpg.Connection, org_id: str) -> list[asyncpg.Record]:
+async def list_contacts(conn: asyncpg.Connection, org_id: Id) -> list[asyncpg.Record]:
     return await conn.fetch(
         "SELECT * FROM contacts WHERE organisation_id = $1 ORDER BY name, id", org_id
     )
 
 
 async def update_contact(
-    conn: asyncpg.Connection, contact_id: str, changes: dict[str, Any]
+    conn: asyncpg.Connection, contact_id: Id, changes: dict[str, Any]
 ) -> asyncpg.Record | None:
     return await _update(conn, "contacts", CONTACT_COLUMNS, contact_id, changes)
 
@@ -111,7 +116,7 @@ async def contact_by_email_hash(conn: asyncpg.Connection, email_hash: str) -> st
     return str(value) if value else None
 
 
-async def set_unsubscribed(conn: asyncpg.Connection, contact_id: str) -> int:
+async def set_unsubscribed(conn: asyncpg.Connection, contact_id: Id) -> int:
     return _count(
         await conn.execute(
             "UPDATE contacts SET unsubscribed_at = coalesce(unsubscribed_at, now()),"
@@ -124,7 +129,7 @@ async def set_unsubscribed(conn: asyncpg.Connection, contact_id: str) -> int:
 # --- contact moments -----------------------------------------------------------------------
 
 
-async def insert_moment(conn: asyncpg.Connection, moment_id: str, fields: dict[str, Any]) -> None:
+async def insert_moment(conn: asyncpg.Connection, moment_id: Id, fields: dict[str, Any]) -> None:
     await conn.execute(
         "INSERT INTO contact_moments(id, organisation_id, contact_id, employee_id, occurred_at,"
         " channel, report) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -138,12 +143,12 @@ async def insert_moment(conn: asyncpg.Connection, moment_id: str, fields: dict[s
     )
 
 
-async def get_moment(conn: asyncpg.Connection, moment_id: str) -> asyncpg.Record | None:
+async def get_moment(conn: asyncpg.Connection, moment_id: Id) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM contact_moments WHERE id = $1", moment_id)
 
 
 async def moments_of_organisation(
-    conn: asyncpg.Connection, org_id: str, limit: int, offset: int
+    conn: asyncpg.Connection, org_id: Id, limit: int, offset: int
 ) -> list[asyncpg.Record]:
     return await conn.fetch(
         "SELECT * FROM contact_moments WHERE organisation_id = $1"
@@ -155,7 +160,7 @@ async def moments_of_organisation(
 
 
 async def moments_of_contact(
-    conn: asyncpg.Connection, contact_id: str, limit: int, offset: int
+    conn: asyncpg.Connection, contact_id: Id, limit: int, offset: int
 ) -> list[asyncpg.Record]:
     return await conn.fetch(
         "SELECT * FROM contact_moments WHERE contact_id = $1"
@@ -170,7 +175,7 @@ async def moments_of_contact(
 
 
 async def insert_assignment(
-    conn: asyncpg.Connection, assignment_id: str, fields: dict[str, Any]
+    conn: asyncpg.Connection, assignment_id: Id, fields: dict[str, Any]
 ) -> None:
     await conn.execute(
         "INSERT INTO assignments(id, organisation_id, vacancy, function_type, opened_on,"
@@ -187,7 +192,7 @@ async def insert_assignment(
 
 
 async def get_assignment(
-    conn: asyncpg.Connection, assignment_id: str, *, lock: bool = False
+    conn: asyncpg.Connection, assignment_id: Id, *, lock: bool = False
 ) -> asyncpg.Record | None:
     # Placements and status changes lock the row so two recruiters cannot fill it twice.
     suffix = " FOR UPDATE" if lock else ""
@@ -195,7 +200,7 @@ async def get_assignment(
 
 
 async def list_assignments(
-    conn: asyncpg.Connection, org_id: str | None, status: str | None, limit: int, offset: int
+    conn: asyncpg.Connection, org_id: Id | None, status: str | None, limit: int, offset: int
 ) -> list[asyncpg.Record]:
     return await conn.fetch(
         "SELECT * FROM assignments WHERE ($1::uuid IS NULL OR organisation_id = $1)"
@@ -208,13 +213,13 @@ async def list_assignments(
 
 
 async def update_assignment(
-    conn: asyncpg.Connection, assignment_id: str, changes: dict[str, Any]
+    conn: asyncpg.Connection, assignment_id: Id, changes: dict[str, Any]
 ) -> asyncpg.Record | None:
     return await _update(conn, "assignments", ASSIGNMENT_COLUMNS, assignment_id, changes)
 
 
 async def get_proposal(
-    conn: asyncpg.Connection, assignment_id: str, candidate_id: str
+    conn: asyncpg.Connection, assignment_id: Id, candidate_id: str
 ) -> asyncpg.Record | None:
     return await conn.fetchrow(
         "SELECT * FROM proposals WHERE assignment_id = $1 AND candidate_id = $2",
@@ -224,7 +229,7 @@ async def get_proposal(
 
 
 async def insert_proposal(
-    conn: asyncpg.Connection, proposal_id: str, fields: dict[str, Any]
+    conn: asyncpg.Connection, proposal_id: Id, fields: dict[str, Any]
 ) -> asyncpg.Record | None:
     """None when this candidate was already proposed for the assignment (a replay)."""
     return await conn.fetchrow(
@@ -241,7 +246,7 @@ async def insert_proposal(
 
 
 async def proposals_of_assignment(
-    conn: asyncpg.Connection, assignment_id: str
+    conn: asyncpg.Connection, assignment_id: Id
 ) -> list[asyncpg.Record]:
     return await conn.fetch(
         "SELECT * FROM proposals WHERE assignment_id = $1 ORDER BY proposed_on, id", assignment_id
@@ -249,7 +254,7 @@ async def proposals_of_assignment(
 
 
 async def placement_of_assignment(
-    conn: asyncpg.Connection, assignment_id: str
+    conn: asyncpg.Connection, assignment_id: Id
 ) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM placements WHERE assignment_id = $1", assignment_id)
 
@@ -274,7 +279,7 @@ async def overlapping_placement(
 
 
 async def insert_placement(
-    conn: asyncpg.Connection, placement_id: str, fields: dict[str, Any]
+    conn: asyncpg.Connection, placement_id: Id, fields: dict[str, Any]
 ) -> asyncpg.Record:
     return await conn.fetchrow(
         "INSERT INTO placements(id, assignment_id, proposal_id, candidate_id, placed_on,"
@@ -330,7 +335,7 @@ async def redact_reports(conn: asyncpg.Connection, patterns: list[str]) -> int:
 
 
 async def moments_mentioning(
-    conn: asyncpg.Connection, patterns: list[str], contact_id: str
+    conn: asyncpg.Connection, patterns: list[str], contact_id: Id
 ) -> list[asyncpg.Record]:
     """Other contact moments whose report mentions the contact (part of their access slice)."""
     if not patterns:
@@ -343,7 +348,7 @@ async def moments_mentioning(
     )
 
 
-async def empty_reports_of_contact(conn: asyncpg.Connection, contact_id: str) -> int:
+async def empty_reports_of_contact(conn: asyncpg.Connection, contact_id: Id) -> int:
     """A report of a conversation with the person is that person's data: empty it, unlink."""
     return _count(
         await conn.execute(
@@ -353,7 +358,7 @@ async def empty_reports_of_contact(conn: asyncpg.Connection, contact_id: str) ->
     )
 
 
-async def delete_contact(conn: asyncpg.Connection, contact_id: str) -> int:
+async def delete_contact(conn: asyncpg.Connection, contact_id: Id) -> int:
     return _count(await conn.execute("DELETE FROM contacts WHERE id = $1", contact_id))
 
 
@@ -379,7 +384,7 @@ async def unlink_candidate(conn: asyncpg.Connection, candidate_id: str) -> dict[
     }
 
 
-async def all_moments_of_contact(conn: asyncpg.Connection, contact_id: str) -> list[asyncpg.Record]:
+async def all_moments_of_contact(conn: asyncpg.Connection, contact_id: Id) -> list[asyncpg.Record]:
     return await conn.fetch(
         "SELECT * FROM contact_moments WHERE contact_id = $1 ORDER BY occurred_at, id", contact_id
     )

@@ -3,6 +3,7 @@
 Who may call what is decided before these routes run (access.py, by the matrix in domain.py).
 """
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -227,6 +228,7 @@ async def add_user(
         field = "password" if "password" in str(exc) else "username"
         return _user_problem(exc, field)
     row = await store.get_user_by_name(conn, body.username.strip().lower())
+    assert row is not None  # created just above
     return UserOut(**{k: row[k] for k in UserOut.model_fields})
 
 
@@ -274,7 +276,7 @@ async def get_operations() -> dict[str, Any]:
 FORWARD_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
 
-def _forwarder(name: str):  # type: ignore[no-untyped-def]
+def _forwarder(name: str) -> Callable[[Request], Awaitable[Response]]:
     async def forward(request: Request) -> Response:
         return await proxy.forward(request, name, settings)
 

@@ -1,5 +1,7 @@
 """What employees and candidates read: Dutch by default, English on request (a cookie)."""
 
+from collections.abc import Callable
+
 LANGS = ("nl", "en")
 DEFAULT = "nl"
 
@@ -497,7 +499,7 @@ TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def translator(lang: str):  # type: ignore[no-untyped-def]
+def translator(lang: str) -> Callable[[str], str]:
     lang = lang if lang in LANGS else DEFAULT
 
     def t(key: str) -> str:

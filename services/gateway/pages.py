@@ -294,16 +294,23 @@ async def register_form(request: Request) -> Response:
     form = await posted(request)
     if form is None:
         return csrf_failed(request)
-    values = {k: text(form, k) for k in form if isinstance(k, str) and k not in ("cv", "photo")}
+    values: dict[str, Any] = {
+        k: text(form, k) for k in form if isinstance(k, str) and k not in ("cv", "photo")
+    }
     values["functions_sought"] = form.getlist("functions_sought")
     files: dict[str, tuple[str, bytes, str]] = {}
     for name in ("cv", "photo"):
         got = await upload(form.get(name))
         if got is not None:
             if len(got[1]) > settings.max_upload_bytes:
-                errors = {name: "te groot / too large"}
+                too_large = {name: "te groot / too large"}
                 return render(
-                    request, "register.html", 422, values=values, errors=errors, functions=FUNCTIONS
+                    request,
+                    "register.html",
+                    422,
+                    values=values,
+                    errors=too_large,
+                    functions=FUNCTIONS,
                 )
             files[name] = got
     reply = await proxy.call(

@@ -762,12 +762,12 @@ async def review_file(
     return file_download(file, data)
 
 
-@router.post("/api/intake/review/{registration_id}/accept")
+@router.post("/api/intake/review/{registration_id}/accept", response_model=dict[str, str])
 async def review_accept(
     registration_id: UUID,
     who: Actor = Depends(recruiter),
     conn: asyncpg.Connection = Depends(db_conn),
-) -> dict[str, str]:
+) -> dict[str, str] | JSONResponse:
     """Accept: the registration is handed off to candidates and documents. One whose email
     became a candidate's while it waited (another registration of the address, confirmed by its
     owner) now waits for that owner too: accepting it must not update them unasked."""

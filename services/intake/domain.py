@@ -291,7 +291,9 @@ def screen(reg: Registration, criteria: Criteria, today: date) -> Screening:
     def check(name: str, value: Any, met: bool) -> None:
         if name not in c.criteria:  # a criterion removed from the file no longer applies
             return
-        fail = "unmet" if c.criteria[name].on_fail == "reject" else "review"
+        fail: Literal["unmet", "review"] = (
+            "unmet" if c.criteria[name].on_fail == "reject" else "review"
+        )
         reasons.append(Reason(criterion=name, value=value, result="met" if met else fail))
 
     if "function" in c.criteria:

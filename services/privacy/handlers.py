@@ -141,7 +141,7 @@ async def learn_corrected_hashes(conn: asyncpg.Connection, event: Envelope) -> N
     # without them this is not a full picture, and the index is left as it is.
     if "email_hash" not in fields or "phone_hash" not in fields:
         return
-    hashes = [fields["email_hash"], fields["phone_hash"]]
+    hashes = (fields["email_hash"], fields["phone_hash"])
     if not all(h is None or (isinstance(h, str) and HASH.match(h)) for h in hashes):
         return
     await store.correct_hashes(conn, event.subject, *hashes, kind)

@@ -95,8 +95,8 @@ async def _round(pool: asyncpg.Pool, counts: dict[str, int]) -> None:
             async with conn.transaction():
                 # Read again under the row lock: an officer's retry may have reopened it
                 # since (saga.retry), and its new slices must stay.
-                now = await store.get_export(conn, request_id, lock=True)
-                if now is None or now["deleted_at"] is None:
+                current = await store.get_export(conn, request_id, lock=True)
+                if current is None or current["deleted_at"] is None:
                     continue
                 if await exports.delete_prefix(export["bucket"], export["prefix"]):
                     counts["exports_swept"] += 1

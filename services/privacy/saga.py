@@ -188,6 +188,7 @@ async def command(conn: asyncpg.Connection, req: asyncpg.Record) -> tuple[Topic,
     elif req["type"] == "access":
         topic, type_ = PRIVACY_ACCESS, "access.requested"
         export = await store.get_export(conn, request_id)
+        assert export is not None  # an access request has its export row
         data |= {"export_bucket": export["bucket"], "export_prefix": export["prefix"]}
     else:
         topic, type_ = PRIVACY_RECTIFICATION, "rectification.requested"
