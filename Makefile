@@ -38,9 +38,11 @@ test-fast: install
 	scripts/ensure-kafka-tools
 	scripts/pytest-strict $(PY) -m pytest -q -p no:cacheprovider -m "not browser"
 
+## Ruff (lint and format) on everything; mypy on services/ (configured in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .
@@ -61,4 +63,4 @@ lock:
 	  -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts
