@@ -135,6 +135,15 @@ def _sasl_properties(port: int, controller_port: int, users: Mapping[str, str]) 
     }
 
 
+def new_cluster_id() -> str:
+    """22 characters of URL-safe base64, never starting with "-": the storage tool would take
+    such an id for an option (one start in 64 failed so). Kafka's own Uuid does the same."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
+
 def server_properties(
     data: Path, port: int, controller_port: int, users: Mapping[str, str] | None = None
 ) -> str:
@@ -202,7 +211,7 @@ def prepare(
         f"{libs}/*",
     ]
     if not (data / "log" / "meta.properties").exists():
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cluster_id = new_cluster_id()
         scram = [
             arg
             for name, password in (users or {}).items()

@@ -19,6 +19,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from minio import Minio
 
 from devstack import Endpoints, LocalStack, free_ports
+from devstack.kafka import new_cluster_id
 
 TOPIC = "devstack-durability"
 N_MESSAGES = 50
@@ -227,3 +228,10 @@ def test_a_machine_without_java_is_told_what_to_install(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     assert "Java 17+ and Maven" in result.stderr
     assert "apt-get install openjdk-17-jre-headless maven" in result.stderr
+
+
+def test_a_kafka_cluster_id_never_looks_like_an_option():
+    # The storage tool failed to format when a random id began with "-" (1 in 64 starts).
+    ids = [new_cluster_id() for _ in range(2000)]
+    assert all(len(i) == 22 and not i.startswith("-") for i in ids)
+    assert len(set(ids)) == len(ids)
