@@ -10,7 +10,7 @@ and an operator to fix and replay; retention keeps sealed personal data from pil
 import argparse
 import asyncio
 import contextlib
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,14 +156,22 @@ async def topic_configs(admin: AIOKafkaAdminClient, names: list[str]) -> dict[st
     return found
 
 
+@contextlib.asynccontextmanager
+async def _admin(kafka: str | Mapping[str, Any]) -> AsyncIterator[AIOKafkaAdminClient]:
+    admin = AIOKafkaAdminClient(**kafka_client(kafka))
+    await admin.start()
+    try:
+        yield admin
+    finally:
+        await admin.close()
+
+
 async def partitions_on_broker(
     kafka: str | Mapping[str, Any], names: list[str] | None = None
 ) -> list[TopicPartition]:
     """Every partition of these topics that exists on the broker (default: every topic but
     Kafka's internal ones), as the broker has them now."""
-    admin = AIOKafkaAdminClient(**kafka_client(kafka))
-    await admin.start()
-    try:
+    async with _admin(kafka) as admin:
         existing = [t for t in await admin.list_topics() if not t.startswith("__")]
         wanted = [t for t in existing if names is None or t in names]
         if not wanted:
@@ -173,16 +181,12 @@ async def partitions_on_broker(
             for topic in await admin.describe_topics(wanted)
             for part in topic["partitions"]
         ]
-    finally:
-        await admin.close()
 
 
 async def ensure_topics(kafka: str | Mapping[str, Any], replication: int = 1) -> list[str]:
     """Create every catalogue topic with its partitions and settings, and bring the settings
     of existing ones in line with the catalogue; returns the names created."""
-    admin = AIOKafkaAdminClient(**kafka_client(kafka))
-    await admin.start()
-    try:
+    async with _admin(kafka) as admin:
         existing = set(await admin.list_topics())
         wanted = all_topics()
         missing = [t for t in wanted if t.name not in existing]
@@ -205,19 +209,13 @@ async def ensure_topics(kafka: str | Mapping[str, Any], replication: int = 1) ->
         if changed:
             await admin.alter_configs(changed)
         return [t.name for t in missing]
-    finally:
-        await admin.close()
 
 
 async def refused_topics(kafka: str | Mapping[str, Any], names: list[str]) -> list[str]:
     """Those of these topics the broker does not let this client see: with ACLs, a consumer
     of such a topic only logs and waits (aiokafka), so a service checks at start instead."""
-    admin = AIOKafkaAdminClient(**kafka_client(kafka))
-    await admin.start()
-    try:
+    async with _admin(kafka) as admin:
         described = await admin.describe_topics(names)
-    finally:
-        await admin.close()
     refused = TopicAuthorizationFailedError.errno
     return sorted(t["topic"] for t in described if t["error_code"] == refused)
 
@@ -275,9 +273,7 @@ _LITERAL, _ALLOW = 3, 3
 async def apply_acls(kafka: str | Mapping[str, Any], bindings: list[Acl]) -> None:
     """Create the bindings on the broker (as a super user; creating an existing one is a
     no-op). aiokafka has the CreateAcls request but no admin method for it yet."""
-    admin = AIOKafkaAdminClient(**kafka_client(kafka))
-    await admin.start()
-    try:
+    async with _admin(kafka) as admin:
         for acl in bindings:
             request = CreateAclsRequest(
                 _RESOURCE[acl.resource],
@@ -292,8 +288,6 @@ async def apply_acls(kafka: str | Mapping[str, Any], bindings: list[Acl]) -> Non
             for code, message in response.creation_responses:
                 if code:
                     raise for_code(code)(f"ACL {acl}: {message}")
-    finally:
-        await admin.close()
 
 
 def main(argv: list[str] | None = None) -> None:
