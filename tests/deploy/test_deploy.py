@@ -227,3 +227,24 @@ def test_each_service_calls_the_others_with_its_own_token():
         env = compose["services"][name]["environment"]
         assert env["SERVICE_TOKEN"] == f"${{{name.upper()}_SERVICE_TOKEN:?}}"
         assert env["SERVICE_TOKEN_HASHES"] == "${SERVICE_TOKEN_HASHES:?}"
+
+
+PINNED = re.compile(r"^[a-z0-9.\-/]+:[\w.\-]+@sha256:[0-9a-f]{64}$")
+
+
+def test_every_image_we_do_not_build_is_pinned_by_digest():
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+    pulled = {
+        name: service["image"]
+        for name, service in compose["services"].items()
+        if "build" not in service  # ours: built from deploy/Dockerfile, here
+    }
+    assert {"postgres", "kafka", "minio", "prometheus"} <= pulled.keys()
+    for name, image in pulled.items():
+        assert PINNED.match(image), f"{name}: {image} is not pinned by digest"
+    bases = re.findall(r"^FROM\s+(\S+)", (DEPLOY / "Dockerfile").read_text(), re.M)
+    assert bases and all(PINNED.match(base) for base in bases), bases
+    # Kafka in production is the version devstack runs and the tests pass on.
+    pom = (ROOT / "devstack" / "kafka-broker" / "pom.xml").read_text()
+    version = re.search(r"<kafka.version>([^<]+)</kafka.version>", pom)
+    assert version and pulled["kafka"].startswith(f"apache/kafka:{version[1]}@"), pulled["kafka"]
