@@ -43,14 +43,20 @@ def _connect(settings: Settings) -> smtplib.SMTP:
 _MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
-def _send_all(settings: Settings, messages: list[EmailMessage]) -> list[Exception | None]:
+def _send_all(
+    settings: Settings, messages: list[EmailMessage | Exception]
+) -> list[Exception | None]:
     """Every message through one session (the connection, greeting, TLS and login cost more
     than a short message); per message None (sent) or its error. A server that cannot be
-    reached fails the rest at once; a session that broke is opened again for the next."""
+    reached fails the rest at once; a session that broke is opened again for the next. An
+    exception in place of a message (it could not be made) is its own outcome."""
     outcomes: list[Exception | None] = []
     smtp: smtplib.SMTP | None = None
     try:
         for mail in messages:
+            if isinstance(mail, Exception):
+                outcomes.append(mail)
+                continue
             if smtp is None:
                 try:
                     smtp = _connect(settings)
@@ -86,7 +92,9 @@ def message(settings: Settings, to: str, subject: str, body: str) -> EmailMessag
     return mail
 
 
-async def send_mails(settings: Settings, messages: list[EmailMessage]) -> list[Exception | None]:
+async def send_mails(
+    settings: Settings, messages: list[EmailMessage | Exception]
+) -> list[Exception | None]:
     """Send several mails in one session; per message None (sent) or the error. Callers never
     log the address or the body."""
     return await asyncio.to_thread(_send_all, settings, messages)

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 
 from asyncpg import Record
 from prometheus_client import Gauge
@@ -46,8 +47,9 @@ async def send_due_notices(service: Service) -> int:
             notices = await store.claim_notices(conn, NOTICE_BATCH)
             if not notices:
                 return sent
-            mails = [message(service.settings, n["email"], *_mail(n, criteria)) for n in notices]
-            outcomes = await send_mails(service.settings, mails)
+            outcomes = await send_mails(
+                service.settings, [_mail(service, n, criteria) for n in notices]
+            )
             done = [n["id"] for n, error in zip(notices, outcomes, strict=True) if error is None]
             await store.delete_notices(conn, done)
             sent += len(done)
@@ -67,12 +69,20 @@ async def send_due_notices(service: Service) -> int:
                 return sent
 
 
-def _mail(notice: Record, criteria: domain.Criteria) -> tuple[str, str]:
-    """The notice's subject and body: a rejection with its reasons, or an acknowledgement."""
+def _mail(service: Service, notice: Record, criteria: domain.Criteria) -> EmailMessage | Exception:
+    """The notice as a mail: a rejection with its reasons, or an acknowledgement; or why it
+    cannot be one (an address no mail can carry is postponed, then given up, as a refusal)."""
     if notice["kind"] == "rejected":
-        return domain.rejection_mail(notice["first_name"], criteria, list(notice["criteria"]))
-    reference = str(notice["reference"]) if notice["reference"] else None
-    return domain.acknowledgement_mail(notice["first_name"], notice["kind"], reference)
+        subject, body = domain.rejection_mail(
+            notice["first_name"], criteria, list(notice["criteria"])
+        )
+    else:
+        reference = str(notice["reference"]) if notice["reference"] else None
+        subject, body = domain.acknowledgement_mail(notice["first_name"], notice["kind"], reference)
+    try:
+        return message(service.settings, notice["email"], subject, body)
+    except ValueError as exc:
+        return exc
 
 
 async def sweep(service: Service) -> None:
