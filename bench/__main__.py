@@ -117,8 +117,10 @@ class MemorySampler:
 def start_ceiling(plat: Platform) -> tuple[subprocess.Popen[bytes], str]:
     """The bare endpoints in their own uvicorn process against the same infrastructure."""
     port = free_ports().kafka
+    # As the services reach the database (its unix socket when devstack runs it): the same path.
+    server = plat.endpoints
     env = plat.service_env("intake") | {
-        "DATABASE_URL": database_url(plat.endpoints.database_url, "intake")
+        "DATABASE_URL": database_url(server.database_url, "intake", socket=server.database_socket)
     }
     proc = subprocess.Popen(
         [

@@ -58,6 +58,9 @@ class Endpoints:
     smtp_host: str
     smtp_port: int
     mail_dir: Path | None  # None when an external SMTP server is used
+    # The unix-socket directory of the PostgreSQL server devstack runs (None when external):
+    # the services connect through it (devstack.services.database_url).
+    database_socket: Path | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +72,7 @@ class Endpoints:
             "smtp_host": self.smtp_host,
             "smtp_port": self.smtp_port,
             "mail_dir": str(self.mail_dir) if self.mail_dir is not None else None,
+            "database_socket": str(self.database_socket) if self.database_socket else None,
         }
 
     def as_env(self) -> dict[str, str]:
@@ -335,6 +339,7 @@ class LocalStack:
         self._procs: list[_Proc] = []
         self._endpoints: Endpoints | None = None
         self._pg_socket_tmp: Path | None = None
+        self._pg_socket: Path | None = None
         self._lock = threading.RLock()
 
     # -- paths
@@ -419,6 +424,7 @@ class LocalStack:
             smtp_host=cfg.smtp_host or "127.0.0.1",
             smtp_port=cfg.smtp_port if cfg.smtp_host else p.smtp,
             mail_dir=None if cfg.smtp_host else self.mail_dir,
+            database_socket=self._pg_socket if cfg.database_url is None else None,
         )
 
     def stop(self) -> None:
@@ -808,7 +814,7 @@ class LocalStack:
     def _spawn_postgres(self) -> None:
         user = self._pg_user()
         self._initdb(user)
-        sock = self._pg_socket_dir(user)
+        sock = self._pg_socket = self._pg_socket_dir(user)
         # The postmaster is our own child (not daemonised by pg_ctl), so stop() holds its pid.
         cmd = [
             str(_pg_bin() / "postgres"),

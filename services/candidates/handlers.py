@@ -32,9 +32,11 @@ log = logging.getLogger(__name__)
 
 
 async def profile_event(conn: asyncpg.Connection, kind: str, event: Envelope, **data: Any) -> None:
-    """Record a profile event; activity (domain.ACTIVITY) restarts the retention clock."""
+    """Record a profile event; activity (domain.ACTIVITY) restarts the retention clock. A
+    profile created in this transaction has its clock at now already (the column's default):
+    touching it would only write a second row version."""
     assert event.subject
-    if domain.is_activity(kind):
+    if domain.is_activity(kind) and kind != "profile.created":
         await store.touch(conn, event.subject)
     await outbox.record(
         conn,

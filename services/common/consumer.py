@@ -37,6 +37,9 @@ class Subscription:
     group: str
     handler: Handler
     after_erasure: bool  # erasure commands and access requests must still be answered
+    # The event types the handler acts on (None: all). Others are passed over before the
+    # inbox: acting on nothing, they need no transaction and no record.
+    types: frozenset[str] | None = None
 
 
 class Offsets:
@@ -186,6 +189,10 @@ async def consume(
     except ValidationError as exc:
         error, attempts = exc, 1
     else:
+        if sub.types is not None and event.type not in sub.types:
+            EVENTS_CONSUMED.labels(sub.topic.name, "ignored").inc()
+            offsets.handled(msg)
+            return
         while attempts < max_attempts:
             attempts += 1
             try:

@@ -134,16 +134,19 @@ class Service:
         return fn
 
     def consumer(
-        self, topic: Topic, *, after_erasure: bool = False
+        self, topic: Topic, *, after_erasure: bool = False, types: tuple[str, ...] | None = None
     ) -> Callable[[Handler], Handler]:
-        """Subscribe a handler `async (event, conn) -> None` in this service's consumer group."""
+        """Subscribe a handler `async (event, conn) -> None` in this service's consumer group;
+        with `types`, only for those event types (the topic's others cost no transaction)."""
         if self.name not in topic.consumers:
             raise ValueError(f"{self.name} is not a consumer of {topic.name} in the catalogue")
 
         def register(handler: Handler) -> Handler:
             if topic.name in self.subscriptions:
                 raise ValueError(f"{self.name} already has a handler for {topic.name}")
-            self.subscriptions[topic.name] = Subscription(topic, self.name, handler, after_erasure)
+            self.subscriptions[topic.name] = Subscription(
+                topic, self.name, handler, after_erasure, frozenset(types) if types else None
+            )
             return handler
 
         return register

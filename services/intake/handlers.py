@@ -32,7 +32,8 @@ async def finish_if_handed_off(conn: asyncpg.Connection, reg_id: str) -> None:
         log.info("registration handed off", extra={"registration_id": reg_id})
 
 
-@service.consumer(CANDIDATES_PROFILES)
+# Candidates' other profile events (cv.indexed with every CV, ...) pass by without a transaction.
+@service.consumer(CANDIDATES_PROFILES, types=("profile.created", "profile.updated"))
 async def profile_stored(event: Envelope, conn: asyncpg.Connection) -> None:
     reg_id = event.data.get("registration_id")
     if event.type not in ("profile.created", "profile.updated") or not reg_id:
@@ -44,7 +45,7 @@ async def profile_stored(event: Envelope, conn: asyncpg.Connection) -> None:
     await finish_if_handed_off(conn, reg_id)
 
 
-@service.consumer(DOCUMENTS_OBJECTS)
+@service.consumer(DOCUMENTS_OBJECTS, types=("document.stored", "document.rejected"))
 async def document_answered(event: Envelope, conn: asyncpg.Connection) -> None:
     """documents stored a file, or refused it on its own checks: either way, its answer."""
     reg_id, file_id = event.data.get("registration_id"), event.data.get("file_id")

@@ -342,16 +342,18 @@ async def insert_notice(
     )
 
 
-async def claim_notice(conn: asyncpg.Connection) -> asyncpg.Record | None:
-    """One notice that is due, locked so another instance does not send it too."""
-    return await conn.fetchrow(
+async def claim_notices(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:
+    """Notices that are due, oldest first, locked so another instance does not send them too."""
+    return await conn.fetch(
         "SELECT * FROM rejection_notices WHERE next_at <= now()"
-        " ORDER BY next_at LIMIT 1 FOR UPDATE SKIP LOCKED"
+        " ORDER BY next_at LIMIT $1 FOR UPDATE SKIP LOCKED",
+        limit,
     )
 
 
-async def delete_notice(conn: asyncpg.Connection, notice_id: str) -> None:
-    await conn.execute("DELETE FROM rejection_notices WHERE id = $1", notice_id)
+async def delete_notices(conn: asyncpg.Connection, notice_ids: list[Any]) -> None:
+    if notice_ids:
+        await conn.execute("DELETE FROM rejection_notices WHERE id = ANY($1::uuid[])", notice_ids)
 
 
 async def postpone_notice(conn: asyncpg.Connection, notice_id: str, seconds: float) -> None:

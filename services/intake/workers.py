@@ -7,10 +7,12 @@ import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 
+from asyncpg import Record
 from prometheus_client import Gauge
 
-from services.common.mail import send_mail
+from services.common.mail import message, send_mails
 from services.common.service import Service
 
 from . import domain, store
@@ -26,6 +28,8 @@ NOTICES_PENDING = Gauge("intake_rejection_notices_pending", "Rejection mails not
 _wake = asyncio.Event()
 SWEEP_EVERY = timedelta(minutes=10)
 GIVE_UP_AFTER = 200  # attempts (about a week with the backoff cap): the data must not linger
+# Notices sent per transaction and mail session; a crash mid-batch sends at most these again.
+NOTICE_BATCH = 20
 
 
 def wake() -> None:
@@ -34,37 +38,51 @@ def wake() -> None:
 
 
 async def send_due_notices(service: Service) -> int:
-    """Send every due notice; each is deleted in the transaction that sent it."""
+    """Send every due notice, a batch at a time through one mail session; each is deleted
+    (or postponed) in the transaction that claimed and sent it."""
     sent = 0
     criteria = domain.load_criteria()
     while True:
         async with service.pool.acquire() as conn, conn.transaction():
-            notice = await store.claim_notice(conn)
-            if notice is None:
+            notices = await store.claim_notices(conn, NOTICE_BATCH)
+            if not notices:
                 return sent
-            if notice["kind"] == "rejected":
-                subject, body = domain.rejection_mail(
-                    notice["first_name"], criteria, list(notice["criteria"])
-                )
-            else:
-                reference = str(notice["reference"]) if notice["reference"] else None
-                subject, body = domain.acknowledgement_mail(
-                    notice["first_name"], notice["kind"], reference
-                )
-            try:
-                await send_mail(service.settings, notice["email"], subject, body)
-            except Exception as exc:
+            outcomes = await send_mails(
+                service.settings, [_mail(service, n, criteria) for n in notices]
+            )
+            done = [n["id"] for n, error in zip(notices, outcomes, strict=True) if error is None]
+            await store.delete_notices(conn, done)
+            sent += len(done)
+            for notice, error in zip(notices, outcomes, strict=True):
+                if error is None:
+                    continue
                 if notice["attempts"] + 1 >= GIVE_UP_AFTER:
-                    await store.delete_notice(conn, notice["id"])
+                    await store.delete_notices(conn, [notice["id"]])
                     log.error("rejection notice given up", extra={"notice_id": str(notice["id"])})
                 else:
                     delay = min(5 * 2 ** notice["attempts"], 3600)
                     await store.postpone_notice(conn, notice["id"], delay)
-                    log.warning("rejection notice not sent", extra={"error": type(exc).__name__})
-                continue
-            await store.delete_notice(conn, notice["id"])
-            sent += 1
-            log.info("rejection notice sent", extra={"notice_id": str(notice["id"])})
+                    log.warning("rejection notice not sent", extra={"error": type(error).__name__})
+            if done:
+                log.info("notices sent", extra={"count": len(done)})
+            if len(notices) < NOTICE_BATCH:
+                return sent
+
+
+def _mail(service: Service, notice: Record, criteria: domain.Criteria) -> EmailMessage | Exception:
+    """The notice as a mail: a rejection with its reasons, or an acknowledgement; or why it
+    cannot be one (an address no mail can carry is postponed, then given up, as a refusal)."""
+    if notice["kind"] == "rejected":
+        subject, body = domain.rejection_mail(
+            notice["first_name"], criteria, list(notice["criteria"])
+        )
+    else:
+        reference = str(notice["reference"]) if notice["reference"] else None
+        subject, body = domain.acknowledgement_mail(notice["first_name"], notice["kind"], reference)
+    try:
+        return message(service.settings, notice["email"], subject, body)
+    except ValueError as exc:
+        return exc
 
 
 async def sweep(service: Service) -> None:

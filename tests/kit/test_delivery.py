@@ -6,6 +6,7 @@ tests exercise exactly the code every service uses.
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 from pathlib import Path
 
@@ -259,3 +260,20 @@ async def test_discarding_a_dead_letter_needs_a_reason_and_is_recorded(kit, endp
     )
     letters = await deadletters.list_letters(endpoints.kafka_bootstrap, kit.topic.dlq)
     assert [d.status for d in letters] == ["discarded"]
+
+
+async def test_events_of_types_a_handler_does_not_take_pass_by_without_the_inbox(kit, endpoints):
+    sub = kit.subscriptions[kit.topic.name]
+    kit.subscriptions[kit.topic.name] = dataclasses.replace(
+        sub, types=frozenset({"kittest.happened"})
+    )
+    other = Envelope(type="kittest.other", source="kittest", subject="s-1", data={"note": "no"})
+    ev = event("yes")
+    async with running(kit):
+        await publish_raw(
+            endpoints.kafka_bootstrap, kit.topic.name, [other.to_bytes(), ev.to_bytes()], b"s-1"
+        )
+        rows = await eventually(lambda: effects(kit))
+        assert [r["event_id"] for r in rows] == [ev.id]
+        seen = {r["event_id"] for r in await kit.pool.fetch("SELECT event_id::text FROM inbox")}
+        assert ev.id in seen and other.id not in seen

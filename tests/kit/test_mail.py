@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from services.candidates.domain import renewal_mail
-from services.common.mail import safe_name, send_mail
+from services.common.mail import message, safe_name, send_mail, send_mails
 from services.common.settings import Settings
 from services.intake.domain import load_criteria, rejection_mail
 
@@ -189,3 +189,47 @@ def test_the_mails_that_greet_by_name_carry_no_markup_or_link():
         assert "<" not in greeting and "evil.example" not in body
     _, nameless = rejection_mail("<<>>", load_criteria(), [])
     assert nameless.startswith("Beste kandidaat,")
+
+
+class Counting:
+    """A plain local relay that refuses one recipient and counts the sessions it served."""
+
+    def __init__(self) -> None:
+        self.sessions: set[int] = set()
+        self.delivered: list[str] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address.startswith("refused@"):
+            return "550 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.sessions.add(id(session))
+        self.delivered += envelope.rcpt_tos
+        return "250 OK"
+
+
+async def test_a_batch_goes_through_one_session_and_a_refused_mail_stops_no_other():
+    handler, port = Counting(), free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings = Settings(smtp_host="127.0.0.1", smtp_port=port)
+        to = ["a@example.nl", "refused@example.nl", "b@example.nl", "c@example.nl"]
+        outcomes = await send_mails(
+            settings, [message(settings, t, "Onderwerp", "Hallo") for t in to]
+        )
+    finally:
+        controller.stop()
+    assert [o is None for o in outcomes] == [True, False, True, True]
+    assert isinstance(outcomes[1], smtplib.SMTPRecipientsRefused)
+    assert handler.delivered == ["a@example.nl", "b@example.nl", "c@example.nl"]
+    assert len(handler.sessions) == 1
+
+
+async def test_an_unreachable_server_fails_every_mail_of_the_batch():
+    settings = Settings(smtp_host="127.0.0.1", smtp_port=free_port())  # nobody listens
+    mails = [message(settings, f"{n}@example.nl", "S", "B") for n in "abc"]
+    outcomes = await send_mails(settings, mails)
+    assert len(outcomes) == 3 and all(isinstance(o, OSError) for o in outcomes)
