@@ -35,11 +35,16 @@ def _send(settings: Settings, message: EmailMessage) -> None:
         smtp.send_message(message)
 
 
-async def send_mail(settings: Settings, to: str, subject: str, body: str) -> None:
-    """Plain-text mail. Callers never log the address or the body."""
+async def send_mail(
+    settings: Settings, to: str, subject: str, body: str, message_id: str | None = None
+) -> None:
+    """Plain-text mail. Callers never log the address or the body. A caller that may send the
+    same message twice gives it a stable `message_id`, so the repeat can be recognised."""
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
     message["Subject"] = subject
+    if message_id:
+        message["Message-ID"] = message_id
     message.set_content(body)
     await asyncio.to_thread(_send, settings, message)
