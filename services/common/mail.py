@@ -100,8 +100,15 @@ async def send_mails(
     return await asyncio.to_thread(_send_all, settings, messages)
 
 
-async def send_mail(settings: Settings, to: str, subject: str, body: str) -> None:
-    """Plain-text mail; raises what stopped it. Callers never log the address or the body."""
-    (error,) = await send_mails(settings, [message(settings, to, subject, body)])
+async def send_mail(
+    settings: Settings, to: str, subject: str, body: str, message_id: str | None = None
+) -> None:
+    """Plain-text mail; raises what stopped it. Callers never log the address or the body. A
+    caller that may send the same message twice gives it a stable `message_id`, so the repeat
+    can be recognised."""
+    mail = message(settings, to, subject, body)
+    if message_id:
+        mail["Message-ID"] = message_id
+    (error,) = await send_mails(settings, [mail])
     if error is not None:
         raise error

@@ -3,6 +3,7 @@
     python -m services.gateway users add NAME --role recruiter|privacy_officer|admin
     python -m services.gateway users reset-password NAME
     python -m services.gateway users set-role NAME --role recruiter|privacy_officer|admin
+    python -m services.gateway users disable NAME | enable NAME
     python -m services.gateway users list
     python -m services.gateway ensure-admin
 
@@ -28,7 +29,7 @@ def read_password() -> str:
     if sys.stdin.isatty():
         first = getpass.getpass("Password: ")
         if first != getpass.getpass("Password again: "):
-            raise security.UserError("the passwords differ")
+            raise security.UserError("the passwords differ", "passwords_differ")
         return first
     return sys.stdin.readline().rstrip("\r\n")
 
@@ -62,6 +63,10 @@ async def run(args: argparse.Namespace) -> int:
             elif args.action == "set-role":
                 await security.change_role(conn, args.name, args.role, security.OPERATOR)
                 print(f"gateway: {args.name.strip().lower()!r} is now {args.role}")
+            elif args.action in ("disable", "enable"):
+                disabled = args.action == "disable"
+                await security.set_disabled(conn, args.name, disabled, security.OPERATOR)
+                print(f"gateway: {args.name.strip().lower()!r} {args.action}d")
             elif args.action == "list":
                 for row in await store.list_users(conn):
                     state = " (disabled)" if row["disabled"] else ""
@@ -84,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     role = actions.add_parser("set-role", help="another role; the user's sessions end")
     role.add_argument("name")
     role.add_argument("--role", required=True, choices=domain.ROLES)
+    for verb, what in (("disable", "no sign-in, open sessions end"), ("enable", "sign-in again")):
+        actions.add_parser(verb, help=what).add_argument("name")
     actions.add_parser("list", help="every user with their role")
     sub.add_parser("ensure-admin", help="create 'admin' if there are no users; print its password")
     return parser

@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -198,10 +199,50 @@ def compose(alert: dict[str, Any]) -> tuple[str, str]:
     return f"Melding: {what}"[:150], body
 
 
-async def mail_round(pool: asyncpg.Pool) -> int:
-    """Mail every alert not mailed yet, once; several gateway instances share the work."""
+# Mailing once. The intent to mail is the alert row itself (mailed_at NULL), written in the
+# consumer's transaction together with its inbox entry, so a redelivered event neither loses
+# nor doubles it (the alert id is the key). The mailer then, one alert at a time:
+#   1. claims it in a transaction of its own, committed (mail_claimed_until = now + lease);
+#   2. sends the mail, outside any transaction;
+#   3. marks it sent (mailed_at), or on an SMTP error releases the claim for the next round.
+# A gateway that dies between 1 and 3 leaves the claim: no other round or instance sends the
+# alert until the lease lapses. Only a death after the relay accepted the mail and before the
+# mark (a window of one SMTP reply and one UPDATE) gives a second mail, once the lease lapses:
+# SMTP has no way to ask the relay whether it took a message, so the choice is between that
+# rare repeat and an alert never mailed, and the repeat is chosen. Both mails carry the same
+# Message-ID, so the mailbox can tell (and many clients show them as one). Each claim counts
+# as an attempt, so even a gateway that keeps dying mails an alert at most MAIL_ATTEMPTS times.
+
+Send = Callable[[str, str, str, str], Awaitable[None]]
+
+
+async def _send(to: str, subject: str, body: str, message_id: str) -> None:
+    await send_mail(settings, to, subject, body, message_id)
+
+
+def message_id(alert_id: str) -> str:
+    domain_part = settings.mail_from.rpartition("@")[2].strip("> ") or "allegrotalent.nl"
+    return f"<alert-{alert_id}@{domain_part}>"
+
+
+async def _claim(conn: asyncpg.Connection) -> asyncpg.Record | None:
+    """The oldest alert still to mail that nobody holds, now held for the lease (committed)."""
+    return await conn.fetchrow(
+        "UPDATE alerts SET mail_claimed_until = now() + make_interval(secs => $2),"
+        " mail_attempts = mail_attempts + 1"
+        " WHERE id = (SELECT id FROM alerts WHERE mailed_at IS NULL AND mail_attempts < $1"
+        " AND (mail_claimed_until IS NULL OR mail_claimed_until < now())"
+        " ORDER BY raised_at LIMIT 1 FOR UPDATE SKIP LOCKED)"
+        " RETURNING *",
+        MAIL_ATTEMPTS,
+        settings.alert_mail_lease_seconds,
+    )
+
+
+async def mail_round(pool: asyncpg.Pool, send: Send = _send, limit: int = 20) -> int:
+    """Mail alerts not mailed yet, once each; several gateway instances share the work."""
     sent = 0
-    async with pool.acquire() as conn, conn.transaction():
+    async with pool.acquire() as conn:
         # A new consumer group reads the topic from its start (30 days): what was raised long
         # ago is shown on the pages but not mailed now as if it were news.
         await conn.execute(
@@ -209,25 +250,26 @@ async def mail_round(pool: asyncpg.Pool) -> int:
             " AND raised_at < now() - make_interval(hours => $1)",
             settings.alert_mail_max_age_hours,
         )
-        rows = await conn.fetch(
-            "SELECT * FROM alerts WHERE mailed_at IS NULL AND mail_attempts < $1"
-            " ORDER BY raised_at LIMIT 20 FOR UPDATE SKIP LOCKED",
-            MAIL_ATTEMPTS,
-        )
-        for row in rows:
+        for _ in range(limit):
+            row = await _claim(conn)
+            if row is None:
+                break
             alert = _row(row)
             subject, body = compose(alert)
             try:
-                await send_mail(settings, mailbox(alert["audience"]), subject, body)
+                await send(mailbox(alert["audience"]), subject, body, message_id(alert["id"]))
             except OSError as exc:
                 ALERT_MAILS.labels("failed").inc()
                 await conn.execute(
-                    "UPDATE alerts SET mail_attempts = mail_attempts + 1 WHERE id = $1", row["id"]
+                    "UPDATE alerts SET mail_claimed_until = NULL WHERE id = $1", row["id"]
                 )
                 log.warning("alert mail failed", extra={"error": type(exc).__name__})
                 break  # the mail server is away: try again next round
             ALERT_MAILS.labels("sent").inc()
-            await conn.execute("UPDATE alerts SET mailed_at = now() WHERE id = $1", row["id"])
+            await conn.execute(
+                "UPDATE alerts SET mailed_at = now(), mail_claimed_until = NULL WHERE id = $1",
+                row["id"],
+            )
             sent += 1
         counts = await conn.fetch(
             "SELECT audience, count(*) AS n FROM alerts WHERE closed_at IS NULL GROUP BY audience"

@@ -143,6 +143,15 @@ class AuditPage(BaseModel):
 IdText = Annotated[str | None, Query(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:@-]+$")]
 
 
+async def audit_actor(conn: asyncpg.Connection, user: str | None) -> str | None:
+    """The actor to filter on: a username's user id, else what was typed (a user id, or
+    `command-line`)."""
+    if user is None:
+        return None
+    ids = await store.user_ids_by_name(conn, user.lower())
+    return ids[0] if ids else user
+
+
 async def audit_query(
     conn: asyncpg.Connection,
     who: security.Session,
@@ -150,13 +159,13 @@ async def audit_query(
     user: str | None,
     limit: int,
     offset: int,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[AuditEntry]:
-    """By subject id and/or user (a username or a user id). Querying is itself audited."""
-    actor = user
-    if user is not None:
-        ids = await store.user_ids_by_name(conn, user.lower())
-        actor = ids[0] if ids else user
-    rows = await store.query_audit(conn, subject, actor, limit, offset)
+    """By subject id and/or user (a username or a user id), and time (`since` inclusive,
+    `until` exclusive). Querying is itself audited."""
+    actor = await audit_actor(conn, user)
+    rows = await store.query_audit(conn, subject, actor, limit, offset, since, until)
     await proxy.record_read(who, "/api/gateway/audit", subject, action="audit.query")
     return [AuditEntry(**{**dict(r), "event_id": str(r["event_id"])}) for r in rows]
 
@@ -166,11 +175,13 @@ async def get_audit(
     request: Request,
     subject: IdText = None,
     user: IdText = None,
+    since: datetime | None = Query(default=None, description="from this time (inclusive)"),
+    until: datetime | None = Query(default=None, description="up to this time (exclusive)"),
     limit: int = Query(default=50, ge=1, le=500),
     offset: int = Query(default=0, ge=0, le=1_000_000),
     conn: asyncpg.Connection = Depends(db_conn),
 ) -> AuditPage:
-    items = await audit_query(conn, current(request), subject, user, limit, offset)
+    items = await audit_query(conn, current(request), subject, user, limit, offset, since, until)
     return AuditPage(items=items, limit=limit, offset=offset)
 
 
@@ -242,7 +253,7 @@ async def set_user_password(
     try:
         await security.reset_password(conn, username, body.password, actor(request))
     except security.UserError as exc:
-        if "no user" in str(exc):
+        if exc.key == "no_user":
             raise HTTPException(status_code=404, detail="no such user") from exc
         return _user_problem(exc, "password")
     return Response(status_code=204)
@@ -259,8 +270,35 @@ async def set_user_role(
     try:
         row = await security.change_role(conn, username, body.role, actor(request))
     except security.UserError as exc:
-        raise HTTPException(status_code=404, detail="no such user") from exc
+        return _refused(exc)
     return UserOut(**{k: row[k] for k in UserOut.model_fields})
+
+
+class DisabledIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    disabled: bool
+
+
+@router.put("/api/gateway/users/{username}/disabled", response_model=UserOut)
+async def set_user_disabled(
+    body: DisabledIn,
+    request: Request,
+    username: str = Path(max_length=63),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> Any:
+    """Disable an employee (no sign-in; their open sessions end at once) or enable them."""
+    try:
+        row = await security.set_disabled(conn, username, body.disabled, actor(request))
+    except security.UserError as exc:
+        return _refused(exc)
+    return UserOut(**{k: row[k] for k in UserOut.model_fields})
+
+
+def _refused(exc: security.UserError) -> JSONResponse:
+    """An unknown user is not found; the last admin or oneself cannot be changed (conflict)."""
+    if exc.key == "no_user":
+        return JSONResponse({"detail": "no such user"}, status_code=404)
+    return JSONResponse({"detail": str(exc)}, status_code=409)
 
 
 # --- operations ----------------------------------------------------------------------------

@@ -39,6 +39,9 @@ class GatewaySettings(Settings):
     alert_mail_admin: str = "beheer@allegrotalent.nl"
     alert_mail_seconds: float = 5.0
     alert_mail_max_age_hours: int = 24  # older alerts are shown, not mailed
+    # How long a claimed alert mail is held: far longer than one SMTP send may take, and the
+    # wait before a mail whose sender died is tried again (alerts.mail_round).
+    alert_mail_lease_seconds: float = 300.0
     public_url: str = "http://127.0.0.1:8000"
 
     @property

@@ -82,6 +82,7 @@ MATRIX: tuple[Rule, ...] = (
     _r(POST, "/logout", *EMPLOYEES),
     _r(POST, "/api/auth/logout", *EMPLOYEES),
     _r(READ, "/api/auth/me", *EMPLOYEES),
+    _r(READ | POST, "/account/password", *EMPLOYEES),
     # Privacy officer: who is asked to renew consent (before the recruiters' /api/candidates).
     _r(READ, "/retention", PRIVACY_OFFICER),
     _r(READ, "/api/candidates/retention", PRIVACY_OFFICER),
@@ -99,6 +100,7 @@ MATRIX: tuple[Rule, ...] = (
     _r(ANY, "/api/privacy/**", PRIVACY_OFFICER),
     # Who read what: the admin, and the privacy officer investigating a complaint or breach.
     _r(READ | POST, "/audit", ADMIN, PRIVACY_OFFICER),
+    _r(POST, "/audit/export", ADMIN, PRIVACY_OFFICER),
     _r(READ, "/api/gateway/audit", ADMIN, PRIVACY_OFFICER),
     # Admin: users and operations; no access to candidates' personal data.
     _r(READ | POST, "/users/**", ADMIN),
@@ -189,19 +191,35 @@ def sign_in_wait(limits: Throttle, failures: Failures, now: datetime) -> timedel
     return wait if wait > timedelta(0) else None
 
 
-def password_problem(password: str) -> str | None:
+# Each problem has a key (pages show it in the reader's language, i18n `user_err_<key>`) and
+# the English message the API and the command line give.
+PASSWORD_PROBLEMS: Final = {
+    "password_short": f"the password needs at least {MIN_PASSWORD} characters",
+    "password_long": f"the password may have at most {MAX_PASSWORD} characters",
+    "password_repetitive": "the password is too repetitive",
+}
+USERNAME_PROBLEM: Final = "use 2-63 lower-case letters, digits, '.', '_' or '-'"
+
+
+def password_fault(password: str) -> str | None:
+    """The key of what is wrong with a new password, or None."""
     if len(password) < MIN_PASSWORD:
-        return f"the password needs at least {MIN_PASSWORD} characters"
+        return "password_short"
     if len(password) > MAX_PASSWORD:
-        return f"the password may have at most {MAX_PASSWORD} characters"
+        return "password_long"
     if len(set(password)) < 5:
-        return "the password is too repetitive"
+        return "password_repetitive"
     return None
+
+
+def password_problem(password: str) -> str | None:
+    fault = password_fault(password)
+    return PASSWORD_PROBLEMS[fault] if fault else None
 
 
 def username_problem(name: str) -> str | None:
     if not USERNAME.fullmatch(name):
-        return "use 2-63 lower-case letters, digits, '.', '_' or '-'"
+        return USERNAME_PROBLEM
     return None
 
 

@@ -496,6 +496,106 @@ TEXT: dict[str, dict[str, str]] = {
     "forbidden": {"nl": "Geen toegang", "en": "No access"},
     "back": {"nl": "Terug", "en": "Back"},
     "language": {"nl": "English", "en": "Nederlands"},
+    # admin (issue 16)
+    "role_operator": {"nl": "beheerder (opdrachtregel)", "en": "operator (command line)"},
+    "user_since": {"nl": "Sinds", "en": "Since"},
+    "user_actions": {"nl": "Wijzigen", "en": "Change"},
+    "user_me": {"nl": "jij", "en": "you"},
+    "user_active": {"nl": "Actief", "en": "Active"},
+    "user_disabled": {"nl": "Uitgeschakeld", "en": "Disabled"},
+    "change_role": {"nl": "Rol wijzigen", "en": "Change role"},
+    "disable_user": {"nl": "Uitschakelen", "en": "Disable"},
+    "enable_user": {"nl": "Inschakelen", "en": "Enable"},
+    "users_done_created": {"nl": "Gebruiker aangemaakt.", "en": "User created."},
+    "users_done_disabled": {
+        "nl": "Gebruiker uitgeschakeld: inloggen kan niet meer en open sessies zijn beëindigd.",
+        "en": "User disabled: they can no longer sign in and their open sessions have ended.",
+    },
+    "users_done_enabled": {
+        "nl": "Gebruiker ingeschakeld: inloggen kan weer.",
+        "en": "User enabled: they can sign in again.",
+    },
+    "users_done_role": {
+        "nl": "Rol gewijzigd; de nieuwe rol geldt vanaf de volgende keer inloggen.",
+        "en": "Role changed; the new role holds from the next sign-in.",
+    },
+    "users_done_password": {
+        "nl": "Wachtwoord ingesteld; open sessies van deze gebruiker zijn beëindigd.",
+        "en": "Password set; this user's open sessions have ended.",
+    },
+    "user_err_password_short": {
+        "nl": "Het wachtwoord moet minstens {min} tekens hebben.",
+        "en": "The password needs at least {min} characters.",
+    },
+    "user_err_password_long": {
+        "nl": "Het wachtwoord mag hoogstens {max} tekens hebben.",
+        "en": "The password may have at most {max} characters.",
+    },
+    "user_err_password_repetitive": {
+        "nl": "Het wachtwoord is te eentonig: gebruik meer verschillende tekens.",
+        "en": "The password is too repetitive: use more different characters.",
+    },
+    "user_err_password_same": {
+        "nl": "Het nieuwe wachtwoord moet anders zijn dan het huidige.",
+        "en": "The new password must differ from the current one.",
+    },
+    "user_err_passwords_differ": {
+        "nl": "De twee nieuwe wachtwoorden zijn niet gelijk.",
+        "en": "The two new passwords differ.",
+    },
+    "user_err_current_wrong": {
+        "nl": "Het huidige wachtwoord klopt niet.",
+        "en": "The current password is wrong.",
+    },
+    "user_err_username": {
+        "nl": "Gebruik 2 tot 63 kleine letters, cijfers, '.', '_' of '-'.",
+        "en": "Use 2-63 lower-case letters, digits, '.', '_' or '-'.",
+    },
+    "user_err_username_taken": {
+        "nl": "Er bestaat al een gebruiker met deze naam.",
+        "en": "A user with this name exists already.",
+    },
+    "user_err_role": {"nl": "Kies een bestaande rol.", "en": "Choose an existing role."},
+    "user_err_no_user": {
+        "nl": "Er is geen gebruiker met deze naam.",
+        "en": "There is no user with this name.",
+    },
+    "user_err_self": {
+        "nl": "Je kunt jezelf niet uitschakelen en je eigen rol niet wijzigen.",
+        "en": "You cannot disable yourself or change your own role.",
+    },
+    "user_err_last_admin": {
+        "nl": "Dit is de laatste actieve beheerder: die blijft beheerder en blijft ingeschakeld.",
+        "en": "This is the last active administrator: they stay an administrator and enabled.",
+    },
+    "nav_password": {"nl": "Wachtwoord", "en": "Password"},
+    "change_own_password": {"nl": "Eigen wachtwoord wijzigen", "en": "Change your password"},
+    "current_password": {"nl": "Huidig wachtwoord", "en": "Current password"},
+    "new_password_again": {"nl": "Nieuw wachtwoord (nogmaals)", "en": "New password (again)"},
+    "password_rules": {
+        "nl": "Minstens {min} tekens, niet te eentonig. Na het wijzigen worden je andere "
+        "sessies (op andere apparaten of tabbladen) beëindigd.",
+        "en": "At least {min} characters, not too repetitive. After the change your other "
+        "sessions (on other devices or tabs) end.",
+    },
+    "password_changed": {
+        "nl": "Je wachtwoord is gewijzigd. Je andere sessies zijn beëindigd.",
+        "en": "Your password has been changed. Your other sessions have ended.",
+    },
+    "audit_from": {"nl": "Vanaf (datum)", "en": "From (date)"},
+    "audit_until": {"nl": "Tot en met (datum)", "en": "Up to and including (date)"},
+    "audit_bad_date": {
+        "nl": "Vul een geldige datum in (jjjj-mm-dd); 'vanaf' ligt niet na 'tot en met'.",
+        "en": "Enter a valid date (yyyy-mm-dd); 'from' is not after 'up to'.",
+    },
+    "audit_bad_filter": {
+        "nl": "Een betrokkene-id of gebruiker bestaat uit letters, cijfers en . _ : @ -",
+        "en": "A subject id or user consists of letters, digits and . _ : @ -",
+    },
+    "audit_export": {"nl": "Exporteren als CSV", "en": "Export as CSV"},
+    "audit_none": {"nl": "Geen regels gevonden.", "en": "No entries found."},
+    "audit_rows": {"nl": "Regels {first}–{last}", "en": "Entries {first}–{last}"},
+    "user_id": {"nl": "Gebruiker-id", "en": "User id"},
 }
 
 

@@ -22,7 +22,7 @@ from starlette.datastructures import FormData, UploadFile
 from services.common.db import db_conn
 
 from . import access, alerts, domain, i18n, operations, proxy, security, store
-from .api import audit_query, sign_in
+from .api import sign_in
 from .bootstrap import settings
 
 router = APIRouter(include_in_schema=False)
@@ -1116,31 +1116,7 @@ async def follow_up_breach(request: Request, breach_id: str) -> Response:
     return await breaches_listing(request, reply)
 
 
-# --- admin and privacy officer: audit; admin: operations, users ----------------------------
-
-
-@router.get("/audit")
-async def audit_page(request: Request) -> Response:
-    return render(request, "audit.html", items=None, subject="", user="")
-
-
-@router.post("/audit")
-async def audit_search(request: Request, conn: asyncpg.Connection = Depends(db_conn)) -> Response:
-    form = await posted(request)
-    if form is None:
-        return csrf_failed(request)
-    subject, user = text(form, "subject", 64) or None, text(form, "user", 64) or None
-    who = access.session(request)
-    assert who is not None
-    items = await audit_query(conn, who, subject, user, 200, 0)
-    return render(
-        request,
-        "audit.html",
-        items=items,
-        subject=subject or "",
-        user=user or "",
-        names=await employee_names(request),
-    )
+# --- admin: operations (users and the audit trail: pages_admin.py) --------------------------
 
 
 @router.get("/operations")
@@ -1181,67 +1157,6 @@ async def replay_dead_letter(request: Request) -> Response:
         alerts=await alerts_for(request, None),
         replayed=result,
     )
-
-
-def employee(request: Request) -> security.Actor:
-    who = access.session(request)
-    assert who is not None  # the guard lets only admins reach the users pages
-    return security.Actor(who.user_id, who.role)
-
-
-async def users_listing(
-    request: Request, conn: asyncpg.Connection, status: int = 200, error: str = ""
-) -> Response:
-    return render(
-        request,
-        "users.html",
-        status,
-        users=await store.list_users(conn),
-        roles=domain.ROLES,
-        error=error,
-    )
-
-
-@router.get("/users")
-async def users_page(request: Request, conn: asyncpg.Connection = Depends(db_conn)) -> Response:
-    return await users_listing(request, conn)
-
-
-@router.post("/users")
-async def users_add(request: Request, conn: asyncpg.Connection = Depends(db_conn)) -> Response:
-    form = await posted(request)
-    if form is None:
-        return csrf_failed(request)
-    try:
-        await security.create_user(
-            conn,
-            text(form, "username", 64),
-            text(form, "role", 20),
-            text(form, "password", domain.MAX_PASSWORD),
-            employee(request),
-        )
-    except security.UserError as exc:
-        return await users_listing(request, conn, 422, str(exc))
-    return RedirectResponse("/users", status_code=303)
-
-
-@router.post("/users/{username}/password")
-async def users_reset_password(
-    request: Request, username: str, conn: asyncpg.Connection = Depends(db_conn)
-) -> Response:
-    """An admin sets a new password (the employee forgot theirs or waits after failed
-    sign-ins): every wait on the name is lifted and every open session of that employee ends."""
-    form = await posted(request)
-    if form is None:
-        return csrf_failed(request)
-    try:
-        await security.reset_password(
-            conn, username[:64], text(form, "password", domain.MAX_PASSWORD), employee(request)
-        )
-    except security.UserError as exc:
-        status = 404 if "no user" in str(exc) else 422
-        return await users_listing(request, conn, status, str(exc))
-    return RedirectResponse("/users", status_code=303)
 
 
 __all__ = ["render_problem", "router"]

@@ -30,7 +30,12 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 class UserError(ValueError):
-    """A user could not be created or changed; the message says why (no secrets in it)."""
+    """A user could not be created or changed; the message says why (no secrets in it), in
+    English for the API and the command line; `key` says it for pages (i18n `user_err_<key>`)."""
+
+    def __init__(self, message: str, key: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 class Outcome(Enum):
@@ -87,21 +92,29 @@ async def _audit(conn: asyncpg.Connection, by: Actor, action: str, user_id: str)
     await audit.record_read(conn, "gateway", by.id, by.role, action, f"user:{user_id}", None)
 
 
+def _check_password(password: str) -> None:
+    if fault := domain.password_fault(password):
+        raise UserError(domain.PASSWORD_PROBLEMS[fault], fault)
+
+
+def _check_role(role: str) -> None:
+    if role not in domain.ROLES:
+        raise UserError(f"the role must be one of {', '.join(domain.ROLES)}", "role")
+
+
 async def create_user(
     conn: asyncpg.Connection, username: str, role: str, password: str, by: Actor
 ) -> str:
     username = username.strip().lower()
     if problem := domain.username_problem(username):
-        raise UserError(problem)
-    if role not in domain.ROLES:
-        raise UserError(f"the role must be one of {', '.join(domain.ROLES)}")
-    if problem := domain.password_problem(password):
-        raise UserError(problem)
+        raise UserError(problem, "username")
+    _check_role(role)
+    _check_password(password)
     user_id = new_id()
     password_hash = await hash_password(password)
     async with conn.transaction():
         if not await store.insert_user(conn, user_id, username, role, password_hash):
-            raise UserError("a user with this name exists already")
+            raise UserError("a user with this name exists already", "username_taken")
         await _audit(conn, by, "user.create", user_id)
     return user_id
 
@@ -109,14 +122,13 @@ async def create_user(
 async def _user(conn: asyncpg.Connection, username: str) -> asyncpg.Record:
     user = await store.get_user_by_name(conn, username.strip().lower())
     if user is None:
-        raise UserError("there is no user with this name")
+        raise UserError("there is no user with this name", "no_user")
     return user
 
 
 async def reset_password(conn: asyncpg.Connection, username: str, password: str, by: Actor) -> None:
     """New password, every wait on the name lifted, every open session of the user ended."""
-    if problem := domain.password_problem(password):
-        raise UserError(problem)
+    _check_password(password)
     password_hash = await hash_password(password)
     async with conn.transaction():
         user = await _user(conn, username)
@@ -126,17 +138,48 @@ async def reset_password(conn: asyncpg.Connection, username: str, password: str,
         await _audit(conn, by, "user.password-reset", user["id"])
 
 
+async def _keep_an_admin(conn: asyncpg.Connection, user: asyncpg.Record, by: Actor) -> None:
+    """Refuse a change that takes `user` out of the active admins when they are the last one,
+    or when they are the one making it (an admin does not lock themselves out). Called in the
+    change's transaction: the admins' rows stay locked until it commits, so two admins
+    disabling each other at once cannot leave none (the second sees the first's change)."""
+    if by.id == user["id"]:
+        raise UserError("you cannot disable yourself or change your own role", "self")
+    if user["role"] != domain.ADMIN or user["disabled"]:
+        return
+    others = [a for a in await store.lock_active_admins(conn) if a != user["id"]]
+    if not others:
+        raise UserError("this is the last active admin", "last_admin")
+
+
 async def change_role(
     conn: asyncpg.Connection, username: str, role: str, by: Actor
 ) -> asyncpg.Record:
     """Another role; the user's open sessions end, so the new role holds from the next sign-in."""
-    if role not in domain.ROLES:
-        raise UserError(f"the role must be one of {', '.join(domain.ROLES)}")
+    _check_role(role)
     async with conn.transaction():
         user = await _user(conn, username)
+        if role != domain.ADMIN:
+            await _keep_an_admin(conn, user, by)
+        elif by.id == user["id"]:
+            raise UserError("you cannot disable yourself or change your own role", "self")
         await store.set_role(conn, user["id"], role)
         await store.delete_user_sessions(conn, user["id"])
         await _audit(conn, by, "user.role-change", user["id"])
+        return await _user(conn, username)
+
+
+async def set_disabled(
+    conn: asyncpg.Connection, username: str, disabled: bool, by: Actor
+) -> asyncpg.Record:
+    """Disable (no sign-in, every open session ends at once) or enable an employee."""
+    async with conn.transaction():
+        user = await _user(conn, username)
+        if disabled:
+            await _keep_an_admin(conn, user, by)
+        await store.set_disabled(conn, user["id"], disabled)
+        await store.delete_user_sessions(conn, user["id"])
+        await _audit(conn, by, "user.disable" if disabled else "user.enable", user["id"])
         return await _user(conn, username)
 
 
@@ -146,15 +189,8 @@ async def authenticate(
     """Check a sign-in from `client` (an address). The attempt counts as a failure before it is
     checked; one that must wait is not checked at all, and then counts for nothing."""
     username = username.strip().lower()[:64]
-    window = limits.window.total_seconds()
-    await store.purge_failures(conn, window)
-    own = await store.add_failure(conn, username, client)
-    row = await store.failures_around(conn, username, client, window, own)
-    counts = {k: row[k] for k in ("pair", "pair_last", "client", "client_oldest", "client_last")}
-    wait = domain.sign_in_wait(limits, domain.Failures(**counts, total=row["total"]), row["now"])
-    if wait is not None:
-        await store.drop_failure(conn, own)
-        return Attempt(Outcome.WAIT, retry_after=max(1, math.ceil(wait.total_seconds())))
+    if (waiting := await _held_back(conn, username, client, limits)) is not None:
+        return waiting
     user = await store.get_user_by_name(conn, username)
     ok = await _verify(user["password_hash"] if user else _DUMMY_HASH, password)
     if user is not None and ok and not user["disabled"]:
@@ -166,6 +202,53 @@ async def authenticate(
     if user is not None:  # a wrong password for an employee who exists: theirs to know of
         await _audit(conn, Actor(user["id"], user["role"]), "sign-in.failed", user["id"])
     return Attempt(Outcome.INVALID)
+
+
+async def _held_back(
+    conn: asyncpg.Connection, username: str, client: str, limits: domain.Throttle
+) -> Attempt | None:
+    """Count the attempt as a failure before its password is checked; an attempt that must
+    wait is dropped again (it counts for nothing) and its WAIT returned."""
+    window = limits.window.total_seconds()
+    await store.purge_failures(conn, window)
+    own = await store.add_failure(conn, username, client)
+    row = await store.failures_around(conn, username, client, window, own)
+    counts = {k: row[k] for k in ("pair", "pair_last", "client", "client_oldest", "client_last")}
+    wait = domain.sign_in_wait(limits, domain.Failures(**counts, total=row["total"]), row["now"])
+    if wait is None:
+        return None
+    await store.drop_failure(conn, own)
+    return Attempt(Outcome.WAIT, retry_after=max(1, math.ceil(wait.total_seconds())))
+
+
+async def change_own_password(
+    conn: asyncpg.Connection,
+    who: Session,
+    current: str,
+    new: str,
+    client: str,
+    limits: domain.Throttle,
+) -> Attempt:
+    """An employee's new password, given the current one. The current password is checked
+    under the sign-in throttle (a session left open must not become a way to guess it); on
+    success every other session of the employee ends, the one in use goes on."""
+    _check_password(new)
+    if new == current:
+        raise UserError("the new password must differ from the current one", "password_same")
+    if (waiting := await _held_back(conn, who.username, client, limits)) is not None:
+        return waiting
+    user = await store.get_user_by_name(conn, who.username)
+    if user is None or not await _verify(user["password_hash"], current):
+        if user is not None:
+            await _audit(conn, Actor(who.user_id, who.role), "password-change.failed", user["id"])
+        return Attempt(Outcome.INVALID)
+    password_hash = await hash_password(new)
+    async with conn.transaction():
+        await store.set_password(conn, who.username, password_hash)
+        await store.clear_failures(conn, who.username, client)
+        await store.delete_other_sessions(conn, who.user_id, who.token_hash)
+        await _audit(conn, Actor(who.user_id, who.role), "user.password-change", who.user_id)
+    return Attempt(Outcome.OK, user)
 
 
 async def start_session(conn: asyncpg.Connection, user_id: str, max_hours: int) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 """SQL for users, sessions, failed sign-ins and the audit trail, one function per query."""
 
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
@@ -45,6 +46,18 @@ async def set_password_hash_only(
 
 async def set_role(conn: asyncpg.Connection, user_id: str, role: str) -> None:
     await conn.execute("UPDATE users SET role = $2 WHERE id = $1", user_id, role)
+
+
+async def set_disabled(conn: asyncpg.Connection, user_id: str, disabled: bool) -> None:
+    await conn.execute("UPDATE users SET disabled = $2 WHERE id = $1", user_id, disabled)
+
+
+async def lock_active_admins(conn: asyncpg.Connection) -> list[str]:
+    """The ids of the admins who can sign in, their rows locked until the transaction ends."""
+    rows = await conn.fetch(
+        "SELECT id FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE"
+    )
+    return [r["id"] for r in rows]
 
 
 async def count_users(conn: asyncpg.Connection) -> int:
@@ -92,6 +105,12 @@ async def delete_session(conn: asyncpg.Connection, token_hash: str) -> None:
 
 async def delete_user_sessions(conn: asyncpg.Connection, user_id: str) -> None:
     await conn.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
+
+
+async def delete_other_sessions(conn: asyncpg.Connection, user_id: str, keep: str) -> None:
+    await conn.execute(
+        "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2", user_id, keep
+    )
 
 
 async def delete_expired_sessions(conn: asyncpg.Connection, idle_seconds: float) -> None:
@@ -187,17 +206,51 @@ async def insert_audit(
     )
 
 
+AUDIT_WHERE = (
+    " WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR actor = $2)"
+    " AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)"
+)
+AUDIT_COLUMNS = "event_id, at, source, actor, role, action, resource, subject"
+
+
 async def query_audit(
-    conn: asyncpg.Connection, subject: str | None, actor: str | None, limit: int, offset: int
+    conn: asyncpg.Connection,
+    subject: str | None,
+    actor: str | None,
+    limit: int,
+    offset: int,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> list[asyncpg.Record]:
+    """Newest first; `since` inclusive, `until` exclusive."""
     return await conn.fetch(
-        "SELECT event_id, at, source, actor, role, action, resource, subject FROM audit"
-        " WHERE ($1::text IS NULL OR subject = $1) AND ($2::text IS NULL OR actor = $2)"
-        " ORDER BY at DESC, event_id DESC LIMIT $3 OFFSET $4",
+        f"SELECT {AUDIT_COLUMNS} FROM audit{AUDIT_WHERE}"
+        " ORDER BY at DESC, event_id DESC LIMIT $5 OFFSET $6",
         subject,
         actor,
+        since,
+        until,
         limit,
         offset,
+    )
+
+
+def audit_cursor(
+    conn: asyncpg.Connection,
+    subject: str | None,
+    actor: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int,
+) -> Any:
+    """The same rows as query_audit, read in batches (in a transaction) for an export."""
+    return conn.cursor(
+        f"SELECT {AUDIT_COLUMNS} FROM audit{AUDIT_WHERE} ORDER BY at DESC, event_id DESC LIMIT $5",
+        subject,
+        actor,
+        since,
+        until,
+        limit,
     )
 
 
