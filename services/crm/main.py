@@ -2,10 +2,12 @@
 
 from services.common.errors import BodyLimit
 
-from . import api, handlers  # noqa: F401  (handlers register their consumers on import)
+from . import api, handlers, moments, pipeline  # noqa: F401  (handlers register on import)
 from .bootstrap import service
 
 MAX_BODY = 1_000_000  # bytes; no crm request comes near it
 
-app = service.create_app([api.router, api.internal], **service.settings.api_docs)
+app = service.create_app(
+    [api.router, pipeline.router, moments.router, api.internal], **service.settings.api_docs
+)
 app.add_middleware(BodyLimit, max_bytes=MAX_BODY, message="the request body is too large")

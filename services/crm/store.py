@@ -438,3 +438,86 @@ async def scan(
         phone_hash,
     )
     return [{"where": r["where"], "count": r["count"]} for r in rows if r["count"]]
+
+
+# --- the pipeline of an assignment, and editing the contact-moment register -----------------
+
+
+PIPELINE = (
+    "SELECT pr.id AS proposal_id, pr.candidate_id, pr.proposed_on, pr.proposed_by,"
+    " pr.stage_changed_at, CASE WHEN pl.id IS NULL THEN pr.stage ELSE 'placed' END AS stage"
+    " FROM proposals pr LEFT JOIN placements pl ON pl.proposal_id = pr.id"
+    " WHERE pr.assignment_id = $1"
+)
+
+
+async def pipeline_of_assignment(
+    conn: asyncpg.Connection, assignment_id: Id
+) -> list[asyncpg.Record]:
+    """Each proposal with its stage; a placed candidate's stage is "placed"."""
+    return await conn.fetch(f"{PIPELINE} ORDER BY pr.proposed_on, pr.id", assignment_id)
+
+
+async def pipeline_entry(
+    conn: asyncpg.Connection, assignment_id: Id, proposal_id: Id
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(f"{PIPELINE} AND pr.id = $2", assignment_id, proposal_id)
+
+
+async def set_proposal_stage(conn: asyncpg.Connection, proposal_id: Id, stage: str) -> None:
+    await conn.execute(
+        "UPDATE proposals SET stage = $2, stage_changed_at = now() WHERE id = $1",
+        proposal_id,
+        stage,
+    )
+
+
+async def assignments_overview(
+    conn: asyncpg.Connection, org_id: Id | None, status: str | None, limit: int, offset: int
+) -> tuple[list[asyncpg.Record], int]:
+    """Assignments with their client's name and how many candidates stand at each stage."""
+    rows = await conn.fetch(
+        "SELECT a.*, o.name AS organisation_name, count(*) OVER () AS total,"
+        " (SELECT count(*) FROM proposals pr WHERE pr.assignment_id = a.id) AS proposals,"
+        " (SELECT count(*) FROM proposals pr WHERE pr.assignment_id = a.id"
+        "   AND pr.stage = 'interviewing') AS interviewing"
+        " FROM assignments a JOIN organisations o ON o.id = a.organisation_id"
+        " WHERE ($1::uuid IS NULL OR a.organisation_id = $1)"
+        " AND ($2::text IS NULL OR a.status = $2)"
+        " ORDER BY a.opened_on DESC, a.created_at DESC, a.id LIMIT $3 OFFSET $4",
+        org_id,
+        status,
+        limit,
+        offset,
+    )
+    if rows:
+        return rows, rows[0]["total"]
+    total = await conn.fetchval(
+        "SELECT count(*) FROM assignments WHERE ($1::uuid IS NULL OR organisation_id = $1)"
+        " AND ($2::text IS NULL OR status = $2)",
+        org_id,
+        status,
+    )
+    return [], total
+
+
+MOMENT_COLUMNS = ("contact_id", "occurred_at", "channel", "report")
+
+
+async def update_moment(
+    conn: asyncpg.Connection, moment_id: Id, changes: dict[str, Any]
+) -> asyncpg.Record | None:
+    cols = [c for c in changes if c in MOMENT_COLUMNS]
+    assert len(cols) == len(changes), f"not updatable: {set(changes) - set(cols)}"
+    if not cols:
+        return await get_moment(conn, moment_id)
+    sets = ", ".join(f"{c} = ${i}" for i, c in enumerate(cols, start=2))
+    return await conn.fetchrow(
+        f"UPDATE contact_moments SET {sets} WHERE id = $1 RETURNING *",
+        moment_id,
+        *(changes[c] for c in cols),
+    )
+
+
+async def delete_moment(conn: asyncpg.Connection, moment_id: Id) -> asyncpg.Record | None:
+    return await conn.fetchrow("DELETE FROM contact_moments WHERE id = $1 RETURNING *", moment_id)
