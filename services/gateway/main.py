@@ -6,12 +6,15 @@ from fastapi.staticfiles import StaticFiles
 
 from services.common.errors import BodyLimit
 
-from . import access, api, handlers, pages, watchdog  # noqa: F401  (consumers register on import)
+from . import access, api, handlers, pages, pages_profile, watchdog  # noqa: F401  (consumers register)
 from .bootstrap import service, settings
 from .domain import UPLOAD_PATHS
 
 app = service.create_app(
-    [api.router, pages.router], docs_url=None, redoc_url=None, openapi_url=None
+    [api.router, pages.router, pages_profile.router],
+    docs_url=None,
+    redoc_url=None,
+    openapi_url=None,
 )
 app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 access.install(app, settings)
