@@ -550,6 +550,7 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "Iemand anders gaf dit telefoonnummer al op; kijk of het dezelfde persoon is.",
         "en": "Someone else already gave this phone number; check whether it is the same person.",
     },
+    "pf_not_found": {"nl": "Deze pagina bestaat niet.", "en": "This page does not exist."},
     "pf_yes": {"nl": "Ja", "en": "Yes"},
     "pf_no": {"nl": "Nee", "en": "No"},
     "pf_edit": {"nl": "Wijzigen", "en": "Edit"},

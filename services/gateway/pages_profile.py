@@ -298,6 +298,10 @@ async def refused(
     )  # fmt: skip
 
 
+def not_found(request: Request) -> Response:
+    return render_problem(request, 404, i18n.translator(lang_of(request))("pf_not_found"))
+
+
 def saved(candidate_id: str, anchor: str) -> Response:
     return RedirectResponse(f"/candidates/{candidate_id}?done=saved#{anchor}", status_code=303)
 
@@ -310,7 +314,7 @@ def typed_values(form: FormData) -> dict[str, str]:
 async def edit_category(request: Request, candidate_id: str, category: str) -> Response:
     """Contact details (with birth data and gender) or availability: whole fields, PATCHed."""
     if not valid_id(candidate_id) or category not in ("contact", "availability"):
-        return render_problem(request, 404, "not found")
+        return not_found(request)
     form = await posted(request)
     if form is None:
         return csrf_failed(request)
@@ -359,7 +363,7 @@ async def edit_entry(
         or (index and not index.isdigit())
         or remove not in ("", "delete")
     ):
-        return render_problem(request, 404, "not found")
+        return not_found(request)
     form = await posted(request)
     if form is None:
         return csrf_failed(request)
@@ -426,7 +430,7 @@ async def send_file(request: Request, candidate_id: str, kind: str, form: FormDa
 @router.post("/candidates/files/{candidate_id}/upload")
 async def upload_document(request: Request, candidate_id: str) -> Response:
     if not valid_id(candidate_id):
-        return render_problem(request, 404, "not found")
+        return not_found(request)
     form = await posted(request)
     if form is None:
         return csrf_failed(request)
@@ -445,7 +449,7 @@ async def change_document(
         "replace",
         "delete",
     ):
-        return render_problem(request, 404, "not found")
+        return not_found(request)
     form = await posted(request)
     if form is None:
         return csrf_failed(request)
@@ -471,7 +475,7 @@ async def view_document(request: Request, candidate_id: str, document_id: str) -
     """The photo, or a CV (PDF) in a frame: through a short-lived link of this employee,
     served inline by documents with its own type and a CSP without script."""
     if not (valid_id(candidate_id) and valid_id(document_id)):
-        return render_problem(request, 404, "not found")
+        return not_found(request)
     doc = await document_of(request, candidate_id, document_id)
     if doc is None:
         t = i18n.translator(lang_of(request))
@@ -494,13 +498,15 @@ async def view_document(request: Request, candidate_id: str, document_id: str) -
 async def view_registration_file(request: Request, registration_id: str, file_id: str) -> Response:
     """A waiting registration's CV or photo, shown like a candidate's documents."""
     if not (valid_id(registration_id) and valid_id(file_id)):
-        return render_problem(request, 404, "not found")
+        return not_found(request)
     item = await proxy.call(request, "intake", "GET", f"/api/intake/review/{registration_id}")
     files = item.body.get("files", []) if item.ok and isinstance(item.body, dict) else []
     file = next((f for f in files if isinstance(f, dict) and f.get("file_id") == file_id), None)
     if file is None:
         status = item.status if not item.ok and 400 <= item.status < 500 else 404
-        return render_problem(request, status, " ".join(say(item, lang_of(request))) or "not found")
+        if status == 404:
+            return not_found(request)
+        return render_problem(request, status, " ".join(say(item, lang_of(request))))
     url = f"/api/intake/review/{registration_id}/files/{file_id}"
     return render(
         request, "document.html", back="/intake", kind=file.get("kind"),
