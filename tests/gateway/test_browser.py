@@ -113,7 +113,7 @@ async def test_recruiter_searches_opens_a_profile_adds_a_note_checks_and_propose
     await page.select_option("#proposal-assignment", assignment.json()["id"])
     await page.click("#proposal button[type=submit]")
     await expect(page.locator("#done")).to_be_visible()
-    await expect(page.locator("#checks table")).to_contain_text("proposed")
+    await expect(page.locator("#checks table")).to_contain_text("Voorgesteld")
     await shot(page, "04-profile-proposed")
 
     await page.set_viewport_size(PHONE)
