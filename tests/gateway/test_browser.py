@@ -308,8 +308,8 @@ async def test_privacy_officer_corrects_a_candidates_city_and_the_recruiter_sees
         tab = await recruiter.new_page()
         await sign_in_as(tab, employees["recruiter"])
         await tab.goto(f"/candidates/{candidate_id}")
-        await expect(tab.locator("#profile")).to_contain_text("Zwolle")
-        await expect(tab.locator("#profile")).to_contain_text("+31 6 55501234")
+        await expect(tab.locator("#contact")).to_contain_text("Zwolle")
+        await expect(tab.locator("#contact")).to_contain_text("+31 6 55501234")
     finally:
         await recruiter.close()
 
