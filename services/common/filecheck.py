@@ -428,3 +428,16 @@ def _check_png(data: bytes) -> None:
 
 
 _CHECKS = {PDF: _check_pdf, DOCX: _check_docx, JPEG: _check_jpeg, PNG: _check_png}
+
+
+def shown_headers(content_type: str, disposition: str) -> dict[str, str]:
+    """CSP and framing for a checked file as served to an employee. Nothing in it may run
+    script. A file shown inline may be framed by our own pages (a CV preview, a photo); a PDF
+    then gets no `sandbox`, under which Chromium's PDF viewer refuses to run: it relies on the
+    viewer's isolation and on the checks above (no JavaScript or actions in an accepted PDF)."""
+    if disposition != "inline":
+        return {"Content-Security-Policy": "default-src 'none'; sandbox", "X-Frame-Options": "DENY"}
+    csp = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"
+    if content_type != PDF:
+        csp += "; sandbox"
+    return {"Content-Security-Policy": csp, "X-Frame-Options": "SAMEORIGIN"}

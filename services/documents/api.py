@@ -6,7 +6,7 @@ import logging
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import asyncpg
@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from minio.error import S3Error
 from pydantic import BaseModel
 
-from services.common import erasure, keys, outbox
+from services.common import erasure, filecheck, keys, outbox
 from services.common.audit import record_read
 from services.common.auth import Actor, actor, require_service, role
 from services.common.db import db_conn
@@ -169,6 +169,7 @@ async def hand_out_link(
 @router.get("/links/{token}")
 async def download(
     token: str = Path(max_length=1000),
+    disposition: Literal["attachment", "inline"] = "attachment",
     who: Actor = Depends(actor),
     conn: asyncpg.Connection = Depends(db_conn),
 ) -> StreamingResponse:
@@ -201,12 +202,12 @@ async def download(
         media_type=row["content_type"],
         headers={
             "Content-Length": str(row["size"]),
-            "Content-Disposition": f'attachment; filename="{fallback}";'
+            "Content-Disposition": f'{disposition}; filename="{fallback}";'
             f" filename*=UTF-8''{quote(name)}",
             # Served as the sniffed type, never re-interpreted, never cached on the way.
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "no-store",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
+            **filecheck.shown_headers(row["content_type"], disposition),
         },
     )
 

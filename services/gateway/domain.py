@@ -125,7 +125,12 @@ def allows(rule: Rule, role: str | None) -> bool:
 
 # Where files are sent (up to max_upload_bytes); every other body gets max_body_bytes. An
 # entry ending in "/" is a prefix.
-UPLOAD_PATHS: Final = ("/register", "/api/intake/registrations", "/api/documents/candidates/")
+UPLOAD_PATHS: Final = (
+    "/register",
+    "/api/intake/registrations",
+    "/api/documents/candidates/",
+    "/candidates/files/",
+)
 
 
 def forward_target(path: str) -> str | None:

@@ -13,13 +13,14 @@ from . import (  # noqa: F401  (consumers register on import)
     pages,
     pages_admin,
     pages_crm,
+    pages_profile,
     watchdog,
 )
 from .bootstrap import service, settings
 from .domain import UPLOAD_PATHS
 
 app = service.create_app(
-    [api.router, pages_crm.router, pages_admin.router, pages.router],
+    [api.router, pages_crm.router, pages_admin.router, pages.router, pages_profile.router],
     docs_url=None,
     redoc_url=None,
     openapi_url=None,

@@ -592,11 +592,23 @@ def search_body(form: FormData | None) -> dict[str, Any]:
         "page": int(page) if page.isdigit() and 0 < int(page) <= 1000 else 1,
         "page_size": PAGE_SIZE,
     }
-    for field, limit in (("function_type", 64), ("region", 100), ("available_by", 10)):
+    for field, limit in SEARCH_FILTERS.items():
         value = text(form, field, limit) if form else ""
         if value:
-            body[field] = value
+            body[field] = int(value) if field in NUMBER_FILTERS and value.isdigit() else value
     return body
+
+
+# candidates' SearchIn filters (all six) and how long each may be.
+SEARCH_FILTERS = {
+    "function_type": 64,
+    "region": 100,
+    "available_by": 10,
+    "postcode_area": 4,
+    "min_years_experience": 2,
+    "education_level": 10,
+}
+NUMBER_FILTERS = ("min_years_experience",)
 
 
 @router.get("/candidates")
@@ -622,6 +634,7 @@ async def candidates_search(request: Request) -> Response:
     reply = await proxy.call(
         request, "candidates", "POST", "/api/candidates/search", json_body=criteria
     )
+    status = 200 if reply.ok else reply.status if 400 <= reply.status < 500 else 502
     found = (reply.body or {}) if reply.ok else {}
     total = int(found.get("total") or 0)
     # Above candidates' counting limit the total is "at least": more pages may follow.
@@ -631,6 +644,7 @@ async def candidates_search(request: Request) -> Response:
     return render(
         request,
         "candidates.html",
+        status,
         criteria=criteria,
         reply=reply,
         functions=FUNCTIONS,
@@ -757,10 +771,23 @@ async def profile_action(request: Request, candidate_id: str, action: str) -> Re
 # --- recruiter: intake review queue --------------------------------------------------------
 
 
+REVIEW_PAGE = 20
+
+
+async def review_queue(request: Request, page: str = "1") -> dict[str, Any]:
+    """One page of the queue, oldest first, and where the pager can go."""
+    number = int(page) if page.isdigit() and 0 < int(page) <= 10_000 else 1
+    queue = await proxy.call(
+        request, "intake", "GET", "/api/intake/review",
+        params={"limit": REVIEW_PAGE, "offset": (number - 1) * REVIEW_PAGE},
+    )  # fmt: skip
+    total = int((queue.body or {}).get("total") or 0) if queue.ok else 0
+    return {"queue": queue, "page": number, "pages": max(1, -(-total // REVIEW_PAGE))}
+
+
 @router.get("/intake")
-async def intake_page(request: Request) -> Response:
-    queue = await proxy.call(request, "intake", "GET", "/api/intake/review")
-    return render(request, "intake.html", queue=queue)
+async def intake_page(request: Request, page: str = "1") -> Response:
+    return render(request, "intake.html", **await review_queue(request, page[:6]))
 
 
 @router.post("/intake/{registration_id}/{decision}")
@@ -775,8 +802,8 @@ async def intake_decision(request: Request, registration_id: str, decision: str)
     )
     if reply.ok:
         return RedirectResponse("/intake", status_code=303)
-    queue = await proxy.call(request, "intake", "GET", "/api/intake/review")
-    return render(request, "intake.html", 200, queue=queue, outcome=reply)
+    status = reply.status if 400 <= reply.status < 500 else 502
+    return render(request, "intake.html", status, outcome=reply, **await review_queue(request))
 
 
 # --- privacy officer: requests and breaches ------------------------------------------------

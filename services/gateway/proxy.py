@@ -29,6 +29,9 @@ RESPONSE_HEADERS = (
     "etag",
     "last-modified",
     "retry-after",
+    # A file served inline says itself what may run and who may frame it (documents, intake).
+    "content-security-policy",
+    "x-frame-options",
 )
 
 

@@ -11,7 +11,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 import asyncpg
@@ -744,6 +744,7 @@ async def review_one(
 async def review_file(
     registration_id: UUID,
     file_id: UUID,
+    disposition: Literal["attachment", "inline"] = "attachment",
     _: Actor = Depends(recruiter),
     conn: asyncpg.Connection = Depends(db_conn),
 ) -> Response:
@@ -759,7 +760,7 @@ async def review_file(
         await asyncio.to_thread(filecheck.validate, file["kind"], data)
     except filecheck.Rejected as exc:
         return problem(exc.status, file["kind"], f"this file is not shown: {exc}")
-    return file_download(file, data)
+    return file_download(file, data, disposition)
 
 
 @router.post("/api/intake/review/{registration_id}/accept", response_model=dict[str, str])
@@ -908,15 +909,16 @@ async def file_response(conn: asyncpg.Connection, registration_id: UUID, file_id
     return file_download(file, staging.read(settings.staging_key, file))
 
 
-def file_download(file: asyncpg.Record, data: bytes) -> Response:
+def file_download(file: asyncpg.Record, data: bytes, disposition: str = "attachment") -> Response:
     return Response(
         data,
         media_type=file["content_type"],
         headers={
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
-            "Content-Disposition": "attachment",
+            "Content-Disposition": disposition,
             "X-Content-SHA256": file["sha256"],
+            **filecheck.shown_headers(file["content_type"], disposition),
         },
     )
 

@@ -113,7 +113,7 @@ async def test_recruiter_searches_opens_a_profile_adds_a_note_checks_and_propose
     await page.select_option("#proposal-assignment", assignment.json()["id"])
     await page.click("#proposal button[type=submit]")
     await expect(page.locator("#done")).to_be_visible()
-    await expect(page.locator("#checks table")).to_contain_text("proposed")
+    await expect(page.locator("#checks table")).to_contain_text("Voorgesteld")
     await shot(page, "04-profile-proposed")
 
     await page.set_viewport_size(PHONE)
@@ -308,8 +308,8 @@ async def test_privacy_officer_corrects_a_candidates_city_and_the_recruiter_sees
         tab = await recruiter.new_page()
         await sign_in_as(tab, employees["recruiter"])
         await tab.goto(f"/candidates/{candidate_id}")
-        await expect(tab.locator("#profile")).to_contain_text("Zwolle")
-        await expect(tab.locator("#profile")).to_contain_text("+31 6 55501234")
+        await expect(tab.locator("#contact")).to_contain_text("Zwolle")
+        await expect(tab.locator("#contact")).to_contain_text("+31 6 55501234")
     finally:
         await recruiter.close()
 
