@@ -6,12 +6,23 @@ from fastapi.staticfiles import StaticFiles
 
 from services.common.errors import BodyLimit
 
-from . import access, api, handlers, pages, watchdog  # noqa: F401  (consumers register on import)
+from . import (  # noqa: F401  (consumers register on import)
+    access,
+    api,
+    handlers,
+    pages,
+    pages_officer,
+    watchdog,
+)
 from .bootstrap import service, settings
 from .domain import UPLOAD_PATHS
 
 app = service.create_app(
-    [api.router, pages.router], docs_url=None, redoc_url=None, openapi_url=None
+    # pages_officer first: its /requests/{id}/extend etc. come before pages' /requests/{id}/{what}
+    [api.router, pages_officer.router, pages.router],
+    docs_url=None,
+    redoc_url=None,
+    openapi_url=None,
 )
 app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 access.install(app, settings)
