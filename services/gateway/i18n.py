@@ -761,6 +761,31 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "Deze versie bestaat al; een versie verandert nooit. Kies een nieuwe versienaam.",
         "en": "This version exists already; versions never change. Choose a new version name.",
     },
+    "kept_title": {"nl": "Wat we hoe lang bewaren", "en": "What is kept how long"},
+    "kept_what": {"nl": "Gegevens", "en": "Data"},
+    "kept_how_long": {"nl": "Bewaard", "en": "Kept"},
+    "kept_days": {"nl": "{days} dagen", "en": "{days} days"},
+    "kept_then_grace": {
+        "nl": "zonder activiteit; daarna {grace} dagen om de toestemming te vernieuwen",
+        "en": "without activity; then {grace} days to renew consent",
+    },
+    "kept_candidates": {"nl": "Kandidaatprofielen", "en": "Candidate profiles"},
+    "kept_contacts": {
+        "nl": "Contactpersonen van zakelijke relaties (zonder wijziging of contactmoment)",
+        "en": "Contact persons of business relations (without an edit or contact moment)",
+    },
+    "kept_events": {
+        "nl": "Berichten tussen de diensten (versleuteld)",
+        "en": "Messages between the services (sealed)",
+    },
+    "kept_dead_letters": {
+        "nl": "Onverwerkte berichten (voor beheer, versleuteld)",
+        "en": "Unprocessed messages (for operators, sealed)",
+    },
+    "note_retention_contact": {
+        "nl": "Bewaartermijn: zakelijk contact zonder activiteit binnen de termijn",
+        "en": "Retention: business contact without activity for the retention period",
+    },
 }
 
 

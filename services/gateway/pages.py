@@ -1052,13 +1052,6 @@ async def scan_page(request: Request, request_id: str, job_id: str) -> Response:
 OPEN_SCAN = ("queued", "running")
 
 
-@router.get("/retention")
-async def retention_page(request: Request) -> Response:
-    """Who was asked to renew consent, and when each profile is erased without an answer."""
-    listing = await proxy.call(request, "candidates", "GET", "/api/candidates/retention")
-    return render(request, "retention.html", listing=listing)
-
-
 async def breaches_listing(request: Request, outcome: proxy.Reply | None = None) -> Response:
     """The register, with the outcome of what the officer just sent (when it was refused)."""
     listing = await proxy.call(request, "privacy", "GET", "/api/privacy/breaches")

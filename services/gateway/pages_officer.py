@@ -11,6 +11,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from services.common import topics
+
 from . import domain, i18n, proxy
 from .pages import (
     alerts_for,
@@ -182,6 +184,7 @@ NOTES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"phone correction left for an employee to confirm", "note_phone_for_staff"),
         (r"retention: consent not renewed within the grace period", "note_retention_lapsed"),
         (r"retention: the candidate asked to be forgotten .*", "note_retention_forget"),
+        (r"retention: business contact without activity .*", "note_retention_contact"),
     )
 )
 
@@ -210,6 +213,7 @@ def actor_name(actor: object, names: dict[str, str], lang: str) -> str:
         "service:privacy": "actor_system",
         "self-service": "actor_person",
         "service:candidates": "actor_retention",
+        "service:crm": "actor_retention",
     }
     return t(known[actor]) if actor in known else actor.removeprefix("service:")
 
@@ -547,3 +551,28 @@ async def statement_version(request: Request, version: str) -> Response:
         shown=body,
         paragraphs=statement_paragraphs(str(body.get("body", ""))),
     )
+
+
+# --- retention: what is kept how long, from the services' own settings ---------------------
+
+
+def _days(ms: int) -> int:
+    return ms // topics.DAY
+
+
+@router.get("/retention")
+async def retention_page(request: Request) -> Response:
+    """What is kept how long (candidates', crm's and the bus's settings), and who was asked
+    to renew consent and when each profile is erased without an answer."""
+    listing = await proxy.call(request, "candidates", "GET", "/api/candidates/retention")
+    crm = await proxy.call(request, "crm", "GET", "/api/crm/retention")
+    people = listing.body if listing.ok and isinstance(listing.body, dict) else {}
+    contacts = crm.body if crm.ok and isinstance(crm.body, dict) else {}
+    # (what, how long) in the page's words; a service that did not answer shows "?".
+    kept = [
+        ("kept_candidates", people.get("inactive_days", "?"), people.get("grace_days", "?")),
+        ("kept_contacts", contacts.get("contact_inactive_days", "?"), None),
+        ("kept_events", _days(topics.EVENT_RETENTION), None),
+        ("kept_dead_letters", _days(topics.DEAD_LETTER_RETENTION), None),
+    ]
+    return render(request, "retention.html", listing=listing, kept=kept)

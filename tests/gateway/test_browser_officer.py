@@ -394,3 +394,18 @@ async def test_officer_publishes_a_statement_version_and_registrations_consent_t
         return rows[0]["v"] if rows else None
 
     assert await eventually(consented_to, timeout=120) == version
+
+
+async def test_officer_reads_what_is_kept_how_long_on_the_retention_page(page, employees):
+    await sign_in_as(page, employees["privacy_officer"])
+    await page.click("nav.main a[href='/retention']")
+    kept = page.locator("#retention-settings")
+    await expect(kept.locator("tr[data-kept='kept_candidates']")).to_contain_text("730 dagen")
+    await expect(kept.locator("tr[data-kept='kept_candidates']")).to_contain_text("30 dagen")
+    await expect(kept.locator("tr[data-kept='kept_contacts']")).to_contain_text(
+        "Contactpersonen van zakelijke relaties"
+    )
+    await expect(kept.locator("tr[data-kept='kept_contacts']")).to_contain_text("730 dagen")
+    await expect(kept.locator("tr[data-kept='kept_events']")).to_contain_text("14 dagen")
+    await expect(kept.locator("tr[data-kept='kept_dead_letters']")).to_contain_text("90 dagen")
+    await shot(page, "58-officer-retention-settings")
