@@ -1,5 +1,7 @@
-"""The privacy officer's pages beyond filing a request: the filtered, paged request list, and
-extending, retrying and cancelling a request, whose history the request page shows."""
+"""The privacy officer's pages beyond filing a request (issue 16): the filtered, paged request
+list; extending, retrying and cancelling a request, whose history the request page shows; the
+complaints register; the art. 30 registers with their CSV export; privacy statement versions
+(published by the officer, readable by everyone); and what is kept how long (retention)."""
 
 import csv
 import io
