@@ -35,6 +35,7 @@ INTERNAL_CALLERS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "crm": {
         "/internal/contacts/lookup": ("privacy",),
+        "/internal/retention/sweep": ("gateway",),  # an operator's "now", as for candidates
         "/internal/assignments/{assignment_id}": ("candidates",),
         "/internal/scan": ("privacy",),
     },

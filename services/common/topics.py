@@ -72,6 +72,8 @@ CRM_RELATIONS = Topic("crm.relations", ("crm",), ("candidates",))
 # Retention: a profile whose consent was not renewed in time, or whose owner asked from the
 # renewal link to be forgotten; privacy runs its erasure saga for it.
 CANDIDATES_RETENTION = Topic("candidates.retention", ("candidates",), ("privacy",))
+# Likewise for business contacts without activity for crm's retention period.
+CRM_RETENTION = Topic("crm.retention", ("crm",), ("privacy",))
 # Subject-level decisions other services act on: unsubscribed, suppression lifted.
 PRIVACY_REQUESTS = Topic("privacy.requests", ("privacy",), ("candidates", "crm"))
 PRIVACY_ERASURE = Topic("privacy.erasure", ("privacy",), DATA_SERVICES)
@@ -107,6 +109,7 @@ CATALOGUE: tuple[Topic, ...] = (
     DOCUMENTS_OBJECTS,
     CRM_RELATIONS,
     CANDIDATES_RETENTION,
+    CRM_RETENTION,
     PRIVACY_REQUESTS,
     PRIVACY_ERASURE,
     PRIVACY_ERASURE_DONE,

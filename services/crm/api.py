@@ -25,7 +25,8 @@ from services.common.envelope import Envelope, new_id
 from services.common.scan import ScanRequest
 from services.common.topics import CRM_RELATIONS
 
-from . import consent, domain, store
+from . import consent, domain, retention, store
+from .bootstrap import service, settings
 
 router = APIRouter(prefix="/api/crm")
 internal = APIRouter(prefix="/internal", dependencies=[Depends(require_service)])
@@ -878,3 +879,25 @@ async def assignment_summary(
 async def scan(body: ScanRequest, conn: asyncpg.Connection = Depends(db_conn)) -> dict[str, Any]:
     """The erasure verification scan: what of this person is still here (tombstones aside)."""
     return {"hits": await store.scan(conn, body.subject, body.email_hash, body.phone_hash)}
+
+
+# --- retention: the officer's view of the setting, and the sweep now -------------------------
+
+
+@router.get("/retention")
+async def retention_settings(
+    _: Actor = Depends(role("privacy_officer", "admin")),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> dict[str, Any]:
+    """How long a contact person is kept without activity, and how many were handed to
+    privacy for erasure (counts only)."""
+    handed = await conn.fetchval(
+        "SELECT count(*) FROM contacts WHERE retention_lapsed_at IS NOT NULL"
+    )
+    return {"contact_inactive_days": settings.contact_retention_days, "lapsed_pending": handed}
+
+
+@internal.post("/retention/sweep")
+async def retention_sweep_now() -> dict[str, int]:
+    """One retention round now instead of at the next timer tick (operators, tests)."""
+    return await retention.sweep(service.pool)

@@ -2,8 +2,10 @@
 
 from services.common.errors import BodyLimit
 
-from . import api, handlers, moments, pipeline  # noqa: F401  (handlers register on import)
+from . import api, handlers, moments, pipeline, retention  # noqa: F401  (handlers register on import)
 from .bootstrap import service
+
+service.background(retention.loop)  # contacts without activity for the retention period
 
 MAX_BODY = 1_000_000  # bytes; no crm request comes near it
 

@@ -63,6 +63,7 @@ MATRIX: tuple[Rule, ...] = (
     # The link mailed to a known address to confirm a registration: the token is the credential.
     _r(READ | POST, "/register/confirm/{id}/{token}", PUBLIC),
     _r(READ | POST, "/privacy", PUBLIC),
+    _r(READ, "/privacy/versions/**", PUBLIC),  # the statement's versions, earlier ones too
     _r(POST, "/privacy/{form}", PUBLIC),
     # The consent-renewal link from the retention mail: the token is the credential.
     _r(READ | POST, "/privacy/renew/{token}", PUBLIC),
@@ -97,6 +98,9 @@ MATRIX: tuple[Rule, ...] = (
     # Privacy officer: requests, certificates, scans, the breach register.
     _r(READ | POST, "/requests/**", PRIVACY_OFFICER),
     _r(READ | POST, "/breaches/**", PRIVACY_OFFICER),
+    _r(READ | POST, "/complaints/**", PRIVACY_OFFICER),
+    _r(READ | POST, "/registers/**", PRIVACY_OFFICER),
+    _r(READ | POST, "/statements/**", PRIVACY_OFFICER),
     _r(ANY, "/api/privacy/**", PRIVACY_OFFICER),
     # Who read what: the admin, and the privacy officer investigating a complaint or breach.
     _r(READ | POST, "/audit", ADMIN, PRIVACY_OFFICER),

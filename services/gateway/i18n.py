@@ -1036,6 +1036,296 @@ TEXT: dict[str, dict[str, str]] = {
         "nl": "Referenties en getuigschriften",
         "en": "References and testimonials",
     },
+    # officer (issue 16)
+    "history": {"nl": "Geschiedenis", "en": "History"},
+    "history_who": {"nl": "Door", "en": "By"},
+    "request_steps": {"nl": "Stappen", "en": "Steps"},
+    "retry": {"nl": "Opnieuw proberen", "en": "Retry"},
+    "retry_hint": {
+        "nl": "Een dienst gaf geen antwoord. Opnieuw proberen stuurt de opdracht nog eens naar "
+        "de diensten die nog niet antwoordden.",
+        "en": "A service did not answer. Retrying sends the command again to the services that "
+        "have not answered yet.",
+    },
+    "extend": {"nl": "Termijn verlengen", "en": "Extend the deadline"},
+    "extend_hint": {
+        "nl": "Bij een ingewikkeld verzoek mag de termijn met ten hoogste twee maanden (40 "
+        "werkdagen) worden verlengd (art. 12 lid 3 AVG). De persoon krijgt de nieuwe datum en de "
+        "reden per e-mail.",
+        "en": "For a complex request the deadline may be extended by at most two months (40 "
+        "working days; GDPR art. 12(3)). The person is mailed the new date and the reason.",
+    },
+    "extend_days": {"nl": "Extra werkdagen", "en": "Extra working days"},
+    "extend_days_invalid": {
+        "nl": "Geef een aantal werkdagen van 1 tot en met {max}.",
+        "en": "Give a number of working days from 1 to {max}.",
+    },
+    "reason_needed": {
+        "nl": "Geef een reden (minstens 3 tekens).",
+        "en": "Give a reason (at least 3 characters).",
+    },
+    "cancel_request": {"nl": "Verzoek annuleren", "en": "Cancel the request"},
+    "request_closed": {
+        "nl": "Dit verzoek is afgesloten; er zijn geen stappen meer.",
+        "en": "This request is closed; no further steps.",
+    },
+    "request_action_409": {
+        "nl": "Dat kan niet in deze stand van het verzoek (of de verlenging gaat boven de twee "
+        "maanden). Laad de pagina opnieuw.",
+        "en": "Not possible in the request's current state (or the extension would exceed two "
+        "months). Reload the page.",
+    },
+    "request_action_422": {
+        "nl": "De privacydienst weigerde de invoer. Controleer de velden.",
+        "en": "The privacy service refused the input. Check the fields.",
+    },
+    "not_found": {"nl": "Niet gevonden.", "en": "Not found."},
+    "reply_to": {"nl": "E-mailadres voor het antwoord", "en": "Email address for the answer"},
+    "reply_to_hint": {
+        "nl": "De persoon krijgt hier de uitkomst (en een eventuele verlenging). Leeg: het "
+        "e-mailadres hierboven, als u dat gaf.",
+        "en": "The person gets the outcome (and any extension) here. Empty: the email address "
+        "above, if you gave one.",
+    },
+    "filter": {"nl": "Filteren", "en": "Filter"},
+    "filter_all": {"nl": "Alle", "en": "All"},
+    "filter_due_overdue": {"nl": "Verlopen", "en": "Overdue"},
+    "filter_due_today": {"nl": "Vandaag of verlopen", "en": "Today or overdue"},
+    "filter_due_3": {"nl": "Binnen 3 werkdagen", "en": "Within 3 working days"},
+    "filter_due_5": {"nl": "Binnen 5 werkdagen", "en": "Within 5 working days"},
+    "no_requests": {"nl": "Geen verzoeken gevonden.", "en": "No requests found."},
+    "pages": {"nl": "Pagina's", "en": "Pages"},
+    "page_prev": {"nl": "Vorige", "en": "Previous"},
+    "page_next": {"nl": "Volgende", "en": "Next"},
+    "actor_system": {"nl": "Systeem", "en": "System"},
+    "actor_person": {"nl": "De persoon zelf", "en": "The person"},
+    "actor_retention": {"nl": "Bewaartermijn", "en": "Retention"},
+    "note_extended": {
+        "nl": "Termijn verlengd met {days} werkdagen: {reason}",
+        "en": "Deadline extended by {days} working days: {reason}",
+    },
+    "note_cancelled": {"nl": "Geannuleerd: {reason}", "en": "Cancelled: {reason}"},
+    "note_retried": {"nl": "Opnieuw geprobeerd", "en": "Retried"},
+    "note_completion_mailed": {
+        "nl": "Uitkomst aan de persoon gemaild",
+        "en": "Outcome mailed to the person",
+    },
+    "note_completion_not_mailed": {
+        "nl": "Uitkomst kon niet worden gemaild",
+        "en": "The outcome could not be mailed",
+    },
+    "note_extension_mailed": {
+        "nl": "Verlenging aan de persoon gemaild",
+        "en": "Extension mailed to the person",
+    },
+    "note_extension_not_mailed": {
+        "nl": "Verlenging kon niet worden gemaild: laat het de persoon zelf weten",
+        "en": "The extension could not be mailed: tell the person yourself",
+    },
+    "note_extension_no_address": {
+        "nl": "Verlenging niet gemaild (geen adres bekend): laat het de persoon zelf weten",
+        "en": "Extension not mailed (no address held): tell the person yourself",
+    },
+    "note_export_link_mailed": {
+        "nl": "Downloadlink gebruikt (gemailde link)",
+        "en": "Download link used (mailed link)",
+    },
+    "note_export_link": {"nl": "Downloadlink aangemaakt", "en": "Download link issued"},
+    "note_linked_repeat": {
+        "nl": "Herhaald verzoek gekoppeld ({channel})",
+        "en": "Repeated request linked ({channel})",
+    },
+    "note_linked_to": {"nl": "Gekoppeld aan {id}", "en": "Linked to {id}"},
+    "note_no_answer": {"nl": "Geen antwoord van {services}", "en": "No answer from {services}"},
+    "note_erased_meanwhile": {
+        "nl": "De persoon is intussen verwijderd",
+        "en": "The person was erased meanwhile",
+    },
+    "note_never_verified": {"nl": "Nooit bevestigd", "en": "Never verified"},
+    "note_code_expired": {"nl": "Code verlopen", "en": "Code expired"},
+    "note_wrong_codes": {"nl": "Te vaak een verkeerde code", "en": "Too many wrong codes"},
+    "note_identity_verified": {"nl": "Identiteit bevestigd", "en": "Identity verified"},
+    "note_new_address_code": {
+        "nl": "Adres bevestigd; code naar het nieuwe adres gestuurd",
+        "en": "Address verified; code sent to the new address",
+    },
+    "note_former_address": {
+        "nl": "Een vroeger adres: de privacy officer beslist",
+        "en": "A former address: for the officer to decide",
+    },
+    "note_found_former": {
+        "nl": "Gevonden via een vroeger adres",
+        "en": "Found by a former address",
+    },
+    "note_nobody": {"nl": "Geen persoonsgegevens bewaard", "en": "No personal data held"},
+    "note_phone_for_staff": {
+        "nl": "Telefoonnummer: een medewerker bevestigt het eerst",
+        "en": "Phone correction left for an employee to confirm",
+    },
+    "note_retention_lapsed": {
+        "nl": "Bewaartermijn: toestemming niet vernieuwd binnen de termijn",
+        "en": "Retention: consent not renewed within the grace period",
+    },
+    "note_retention_forget": {
+        "nl": "Bewaartermijn: de kandidaat vroeg via de vernieuwingslink om verwijdering",
+        "en": "Retention: the candidate asked to be forgotten from the renewal link",
+    },
+    "nav_complaints": {"nl": "Klachten", "en": "Complaints"},
+    "complaints_title": {"nl": "Klachtenregister", "en": "Complaints register"},
+    "new_complaint": {"nl": "Klacht vastleggen", "en": "Record a complaint"},
+    "complaint_received_on": {"nl": "Ontvangen op", "en": "Received on"},
+    "complaint_summary": {"nl": "Waar gaat de klacht over", "en": "What the complaint is about"},
+    "complaint_summary_hint": {
+        "nl": "Beschrijf de klacht zonder namen of contactgegevens.",
+        "en": "Describe the complaint without names or contact details.",
+    },
+    "complaint_outcome": {"nl": "Uitkomst", "en": "Outcome"},
+    "complaint_open": {"nl": "Open", "en": "Open"},
+    "complaint_closed": {"nl": "Afgehandeld", "en": "Closed"},
+    "complaint_close": {"nl": "Afhandelen", "en": "Close"},
+    "no_complaints": {"nl": "Geen klachten gevonden.", "en": "No complaints found."},
+    "complaint_date_invalid": {
+        "nl": "Geef de datum waarop de klacht binnenkwam.",
+        "en": "Give the date the complaint came in.",
+    },
+    "complaint_date_future": {
+        "nl": "De datum van ontvangst ligt in de toekomst.",
+        "en": "The date received lies in the future.",
+    },
+    "complaint_summary_needed": {
+        "nl": "Beschrijf de klacht (minstens 3 tekens).",
+        "en": "Describe the complaint (at least 3 characters).",
+    },
+    "complaint_outcome_needed": {
+        "nl": "Geef de uitkomst (minstens 3 tekens).",
+        "en": "Give the outcome (at least 3 characters).",
+    },
+    "complaint_closed_already": {
+        "nl": "Deze klacht is al afgehandeld.",
+        "en": "This complaint is closed already.",
+    },
+    "nav_registers": {"nl": "Registers", "en": "Registers"},
+    "registers_title": {
+        "nl": "Registers van verwerkingen en verwerkers",
+        "en": "Records of processing and processors",
+    },
+    "registers_intro": {
+        "nl": "Het register van verwerkingsactiviteiten en van verwerkers (art. 30 AVG). Houd ze "
+        "actueel; de Autoriteit Persoonsgegevens kan ze opvragen.",
+        "en": "The records of processing activities and of processors (GDPR art. 30). Keep "
+        "them current; the Dutch DPA may ask for them.",
+    },
+    "register_activities": {"nl": "Verwerkingsactiviteiten", "en": "Processing activities"},
+    "register_processors": {"nl": "Verwerkers", "en": "Processors"},
+    "register_new_activities": {"nl": "Nieuwe verwerkingsactiviteit", "en": "New activity"},
+    "register_new_processors": {"nl": "Nieuwe verwerker", "en": "New processor"},
+    "register_file_activities": {
+        "nl": "verwerkingsactiviteiten",
+        "en": "processing-activities",
+    },
+    "register_file_processors": {"nl": "verwerkers", "en": "processors"},
+    "register_name": {"nl": "Naam", "en": "Name"},
+    "register_service": {"nl": "Dienst voor ons", "en": "Service to us"},
+    "register_data_categories": {"nl": "Soorten gegevens", "en": "Categories of data"},
+    "register_agreement_date": {
+        "nl": "Verwerkersovereenkomst sinds",
+        "en": "Processing agreement since",
+    },
+    "register_purposes": {"nl": "Doelen", "en": "Purposes"},
+    "register_data_subjects": {"nl": "Betrokkenen", "en": "Data subjects"},
+    "register_one_a_line": {"nl": "één per regel", "en": "one a line"},
+    "register_add": {"nl": "Toevoegen", "en": "Add"},
+    "register_save": {"nl": "Wijziging opslaan", "en": "Save the change"},
+    "register_edit": {"nl": "Wijzigen", "en": "Edit"},
+    "register_csv": {"nl": "Download als CSV", "en": "Download as CSV"},
+    "register_field_needed": {"nl": "Vul in: {field}.", "en": "Fill in: {field}."},
+    "register_field_too_long": {
+        "nl": "{field} is te lang (hoogstens 500 tekens).",
+        "en": "{field} is too long (at most 500 characters).",
+    },
+    "register_item_too_long": {
+        "nl": "Elke regel heeft hoogstens 300 tekens.",
+        "en": "Each line has at most 300 characters.",
+    },
+    "register_date_invalid": {
+        "nl": "Geef de datum van de verwerkersovereenkomst.",
+        "en": "Give the date of the processing agreement.",
+    },
+    "register_name_taken": {
+        "nl": "Er is al een verwerkingsactiviteit met deze naam.",
+        "en": "An activity with this name exists already.",
+    },
+    "nav_statements": {"nl": "Privacyverklaring", "en": "Privacy statement"},
+    "statements_title": {
+        "nl": "Versies van de privacyverklaring",
+        "en": "Privacy statement versions",
+    },
+    "statement_versions": {"nl": "Eerdere versies", "en": "Earlier versions"},
+    "statement_version": {"nl": "Versie", "en": "Version"},
+    "statement_published_on": {"nl": "Geldig vanaf", "en": "In force from"},
+    "statement_title": {"nl": "Titel", "en": "Title"},
+    "statement_in_force": {"nl": "Geldt nu", "en": "In force"},
+    "statement_scheduled": {"nl": "Gepland", "en": "Scheduled"},
+    "statement_publish": {"nl": "Nieuwe versie publiceren", "en": "Publish a new version"},
+    "statement_publish_hint": {
+        "nl": "Plak de tekst of kies een tekstbestand (.txt, UTF-8). Een versie verandert nooit "
+        "meer; eerdere versies blijven te lezen. Vanaf de geldigheidsdatum toont de "
+        "privacypagina deze versie en geven nieuwe inschrijvingen toestemming voor deze versie.",
+        "en": "Paste the text or choose a text file (.txt, UTF-8). A version never changes; "
+        "earlier versions stay readable. From its date the privacy page shows this version and "
+        "new registrations consent to it.",
+    },
+    "statement_text": {"nl": "Tekst", "en": "Text"},
+    "statement_file": {"nl": "Of een tekstbestand", "en": "Or a text file"},
+    "statement_version_invalid": {
+        "nl": "Geef de versie als jaar-maand (2026-12) of jaar-maand-dag.",
+        "en": "Give the version as year-month (2026-12) or year-month-day.",
+    },
+    "statement_date_invalid": {
+        "nl": "Geef de datum waarop de versie gaat gelden.",
+        "en": "Give the date the version comes into force.",
+    },
+    "statement_title_needed": {
+        "nl": "Geef een titel (minstens 3 tekens).",
+        "en": "Give a title (at least 3 characters).",
+    },
+    "statement_text_needed": {
+        "nl": "Plak de tekst van de verklaring (minstens 100 tekens) of kies een bestand.",
+        "en": "Paste the statement's text (at least 100 characters) or choose a file.",
+    },
+    "statement_file_unreadable": {
+        "nl": "Het bestand is geen leesbare tekst (UTF-8) of groter dan 200 kB.",
+        "en": "The file is not readable text (UTF-8) or larger than 200 kB.",
+    },
+    "statement_version_taken": {
+        "nl": "Deze versie bestaat al; een versie verandert nooit. Kies een nieuwe versienaam.",
+        "en": "This version exists already; versions never change. Choose a new version name.",
+    },
+    "kept_title": {"nl": "Wat we hoe lang bewaren", "en": "What is kept how long"},
+    "kept_what": {"nl": "Gegevens", "en": "Data"},
+    "kept_how_long": {"nl": "Bewaard", "en": "Kept"},
+    "kept_days": {"nl": "{days} dagen", "en": "{days} days"},
+    "kept_then_grace": {
+        "nl": "zonder activiteit; daarna {grace} dagen om de toestemming te vernieuwen",
+        "en": "without activity; then {grace} days to renew consent",
+    },
+    "kept_candidates": {"nl": "Kandidaatprofielen", "en": "Candidate profiles"},
+    "kept_contacts": {
+        "nl": "Contactpersonen van zakelijke relaties (zonder wijziging of contactmoment)",
+        "en": "Contact persons of business relations (without an edit or contact moment)",
+    },
+    "kept_events": {
+        "nl": "Berichten tussen de diensten (versleuteld)",
+        "en": "Messages between the services (sealed)",
+    },
+    "kept_dead_letters": {
+        "nl": "Onverwerkte berichten (voor beheer, versleuteld)",
+        "en": "Unprocessed messages (for operators, sealed)",
+    },
+    "note_retention_contact": {
+        "nl": "Bewaartermijn: zakelijk contact zonder activiteit binnen de termijn",
+        "en": "Retention: business contact without activity for the retention period",
+    },
 }
 
 

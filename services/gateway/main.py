@@ -13,6 +13,7 @@ from . import (  # noqa: F401  (consumers register on import)
     pages,
     pages_admin,
     pages_crm,
+    pages_officer,
     pages_profile,
     watchdog,
 )
@@ -20,7 +21,15 @@ from .bootstrap import service, settings
 from .domain import UPLOAD_PATHS
 
 app = service.create_app(
-    [api.router, pages_crm.router, pages_admin.router, pages.router, pages_profile.router],
+    # pages_officer before pages: its /requests/{id}/extend etc. win over /requests/{id}/{what}
+    [
+        api.router,
+        pages_crm.router,
+        pages_admin.router,
+        pages_officer.router,
+        pages.router,
+        pages_profile.router,
+    ],
     docs_url=None,
     redoc_url=None,
     openapi_url=None,

@@ -60,6 +60,9 @@ NAV = {
         ("/requests", "nav_requests"),
         ("/retention", "nav_retention"),
         ("/breaches", "nav_breaches"),
+        ("/complaints", "nav_complaints"),
+        ("/registers", "nav_registers"),
+        ("/statements", "nav_statements"),
         ("/audit", "nav_audit"),
     ),
     domain.ADMIN: (
@@ -222,6 +225,7 @@ async def logout_form(request: Request, conn: asyncpg.Connection = Depends(db_co
 # --- public: registration ------------------------------------------------------------------
 
 LIST_FIELDS = {"languages", "availability.regions"}
+BUNDLED_STATEMENT_VERSION = "2018-05"  # templates/privacy-statement.nl.txt
 BOOL_FIELDS = {"work_permit_nl", "consent.accepted", "education.0.completed"}
 INT_FIELDS = {"availability.hours_per_week"}
 
@@ -247,7 +251,8 @@ def registration_from(form: FormData) -> dict[str, Any]:
             flat[key] = value
     for key in BOOL_FIELDS:
         flat.setdefault(key, False)
-    flat["consent.privacy_statement_version"] = "2018-05"
+    # The version the form was shown with (pages_officer); the bundled one if privacy was down.
+    flat.setdefault("consent.privacy_statement_version", BUNDLED_STATEMENT_VERSION)
     flat.setdefault("address.country", "NL")
     reg: dict[str, Any] = {}
     for path, value in sorted(flat.items()):
@@ -286,7 +291,15 @@ async def upload(part: object) -> tuple[str, bytes, str] | None:
 
 @router.get("/register")
 async def register_page(request: Request) -> Response:
-    return render(request, "register.html", values={}, errors={}, functions=FUNCTIONS)
+    version = (await versioned_statement(request))[0]
+    return render(
+        request,
+        "register.html",
+        values={},
+        errors={},
+        functions=FUNCTIONS,
+        statement_version=version or BUNDLED_STATEMENT_VERSION,
+    )
 
 
 @router.post("/register")
@@ -329,9 +342,19 @@ async def register_form(request: Request) -> Response:
         errors.setdefault(str(err.get("field", "request")), str(err.get("message", "")))
     if not errors:
         errors["request"] = reply.detail or f"HTTP {reply.status}"
+    if errors.pop("consent.privacy_statement_version", None) is not None:
+        errors["consent"] = i18n.translator(lang_of(request))("statement_changed")
+        values.pop("consent.accepted", None)  # consent is asked again, to the new version
     status = reply.status if 400 <= reply.status < 500 else 502
+    version = (await versioned_statement(request))[0]
     return render(
-        request, "register.html", status, values=values, errors=errors, functions=FUNCTIONS
+        request,
+        "register.html",
+        status,
+        values=values,
+        errors=errors,
+        functions=FUNCTIONS,
+        statement_version=version or BUNDLED_STATEMENT_VERSION,
     )
 
 
@@ -402,7 +425,10 @@ def self_service_body(form: FormData) -> dict[str, Any]:
 
 @router.get("/privacy")
 async def privacy_page(request: Request) -> Response:
-    return render(request, "privacy.html", statement=await current_statement(request), step="ask")
+    version, statement = await versioned_statement(request)
+    return render(
+        request, "privacy.html", statement=statement, statement_version=version, step="ask"
+    )
 
 
 @router.get("/privacy/export/{request_id}/{token}")
@@ -836,17 +862,6 @@ async def alert_action(request: Request, alert_id: str, action: str) -> Response
     return RedirectResponse(domain.HOME[who.role], status_code=303)
 
 
-@router.get("/requests")
-async def requests_page(request: Request) -> Response:
-    listing = await proxy.call(request, "privacy", "GET", "/api/privacy/requests")
-    return render(
-        request,
-        "requests.html",
-        listing=listing,
-        alerts=await alerts_for(request, domain.PRIVACY_OFFICER),
-    )
-
-
 def officer_changes(form: FormData) -> dict[str, str]:
     """A rectification's changes from the officer's correction rows: {field: right value}.
     The fields are those a person may correct (CORRECTABLE); the owning service checks the
@@ -868,6 +883,8 @@ async def file_request(request: Request) -> Response:
     if by not in ("email", "candidate_id", "contact_id"):
         by = "email"
     body: dict[str, Any] = {"type": text(form, "type", 20), "subject": {by: value}}
+    if reply_to := text(form, "reply_to", 254):
+        body["reply_to"] = reply_to  # where the person hears the outcome (pages_officer)
     if body["type"] == "rectification":
         body["changes"] = officer_changes(form)
     if body["type"] == "rectification" and not body["changes"]:
@@ -892,7 +909,7 @@ async def file_request(request: Request) -> Response:
 
 async def request_context(request: Request, request_id: str) -> dict[str, Any]:
     req = await proxy.call(request, "privacy", "GET", f"/api/privacy/requests/{request_id}")
-    return {"req": req, "request_id": request_id}
+    return {"req": req, "request_id": request_id, "names": await employee_names(request)}
 
 
 @router.get("/requests/{request_id}")
@@ -957,13 +974,6 @@ async def scan_page(request: Request, request_id: str, job_id: str) -> Response:
 
 
 OPEN_SCAN = ("queued", "running")
-
-
-@router.get("/retention")
-async def retention_page(request: Request) -> Response:
-    """Who was asked to renew consent, and when each profile is erased without an answer."""
-    listing = await proxy.call(request, "candidates", "GET", "/api/candidates/retention")
-    return render(request, "retention.html", listing=listing)
 
 
 async def breaches_listing(request: Request, outcome: proxy.Reply | None = None) -> Response:

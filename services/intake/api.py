@@ -33,7 +33,7 @@ from services.common.mail import send_mail
 from services.common.scan import ScanRequest
 from services.common.topics import INTAKE_REGISTRATIONS
 
-from . import domain, staging, store, workers
+from . import domain, staging, statement, store, workers
 from .bootstrap import service, settings
 
 log = logging.getLogger(__name__)
@@ -427,6 +427,17 @@ async def register(request: Request, conn: asyncpg.Connection = Depends(db_conn)
         await form.close()
     if errors or reg is None:
         return invalid(errors)
+    if not await statement.is_current(reg.consent.privacy_statement_version):
+        # The statement changed after the form was shown: consent to the old one is not
+        # consent to what we do now (the page shows the new one and asks again).
+        return invalid(
+            [
+                {
+                    "field": "consent.privacy_statement_version",
+                    "message": "consent must be to the privacy statement in force; read it again",
+                }
+            ]
+        )
 
     today = date.today()
     screening = domain.screen(reg, domain.load_criteria(), today)

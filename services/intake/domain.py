@@ -26,8 +26,8 @@ from pydantic import (
 
 from services.common.mail import safe_name
 
-# The privacy statement a candidate consents to ("begin mei 2018"); consent to any other
-# version is not consent to what we actually do.
+# The first privacy statement ("begin mei 2018"). A registration consents to the version in
+# force (statement.is_current); this one counts until privacy has named another.
 PRIVACY_STATEMENT_VERSION = "2018-05"
 CRITERIA_FILE = Path(__file__).parent / "criteria.yaml"
 
@@ -167,17 +167,9 @@ class Testimonial(Strict):
 
 
 class Consent(Strict):
-    privacy_statement_version: str = Field(max_length=20)
+    # Whether it is the version in force is asked of privacy (statement.is_current).
+    privacy_statement_version: str = Field(pattern=r"^\d{4}-\d{2}(-\d{2})?$", max_length=20)
     accepted: Literal[True]
-
-    @field_validator("privacy_statement_version")
-    @classmethod
-    def current_statement(cls, value: str) -> str:
-        if value != PRIVACY_STATEMENT_VERSION:
-            raise ValueError(
-                f"consent must be to the current statement ({PRIVACY_STATEMENT_VERSION})"
-            )
-        return value
 
 
 class Registration(Strict):

@@ -3,7 +3,7 @@ verification scan, and the internal key and suppression services."""
 
 import base64
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -17,7 +17,7 @@ from services.common.batching import MAX_ITEMS
 from services.common.db import db_conn
 from services.common.keys import SUBJECT_MAX, blind_index
 
-from . import domain, exports, housekeeping, keystore, saga, scanjobs, store, subjects
+from . import desk, domain, exports, housekeeping, keystore, notify, saga, scanjobs, store, subjects
 from .bootstrap import service, settings
 
 router = APIRouter(prefix="/api/privacy")
@@ -53,6 +53,9 @@ class RequestIn(BaseModel):
     subject: SubjectRef
     # Rectification: {"field.path": new value}; applied by the service owning the record.
     changes: dict[str, Any] | None = Field(default=None, max_length=50)
+    # Where the person is told the outcome (and of an extension); without it, the subject's
+    # email if given. Held sealed until the outcome is mailed, never in the ledger.
+    reply_to: EmailStr | None = Field(default=None, max_length=254)
 
     @model_validator(mode="after")
     def changes_for_rectification(self) -> "RequestIn":
@@ -187,6 +190,7 @@ async def create_request(
                 email_hash=e_hash,
                 phone_hash=phone_hash(ref.phone) if ref.phone else None,
                 sealed_changes=sealed,
+                reply_address=body.reply_to or ref.email,
             )
         except saga.JustClosed as exc:  # the officer simply asks again
             raise HTTPException(status_code=409, detail="a request just closed; try again") from exc
@@ -202,11 +206,24 @@ async def list_requests(
         "identity_unverified", "received", "in_progress", "complete", "error", "cancelled"
     ]
     | None = None,
+    type_: RequestType | None = Query(default=None, alias="type"),
+    due_within: int | None = Query(default=None, ge=0, le=60),
+    overdue: bool = False,
     limit: int = Query(default=100, ge=1, le=500),
+    offset: int = Query(default=0, ge=0, le=1_000_000),
     _: Actor = Depends(officer),
     conn: asyncpg.Connection = Depends(db_conn),
 ) -> list[RequestOut]:
-    rows = await store.list_requests(conn, status, limit)
+    """Newest first. `due_within`: open requests due within that many working days, overdue
+    ones included (0: due today or overdue); `overdue`: open requests past their due day."""
+    due_by = None
+    if overdue:
+        due_by = date.today() - timedelta(days=1)
+    elif due_within is not None:
+        due_by = domain.add_working_days(date.today(), due_within)
+    rows = await desk.list_requests(
+        conn, status=status, type_=type_, due_by=due_by, limit=limit, offset=offset
+    )
     return [await request_out(conn, str(r["id"])) for r in rows]
 
 
@@ -244,8 +261,15 @@ async def extend_request(
         row = await _locked(conn, request_id)
         if row["status"] in domain.FINAL:
             raise HTTPException(status_code=409, detail=f"the request is {row['status']}")
+        if row["extended_days"] + body.working_days > domain.MAX_EXTENSION_DAYS:
+            left = domain.MAX_EXTENSION_DAYS - row["extended_days"]
+            raise HTTPException(
+                status_code=409,
+                detail=f"at most {domain.MAX_EXTENSION_DAYS} working days in all; {left} left",
+            )
         due = domain.add_working_days(row["due_on"], body.working_days)
         await store.extend(conn, str(request_id), due, body.working_days, who.user_id, body.reason)
+        await notify.mail_extension(conn, str(request_id), due, body.reason)
     return await request_out(conn, str(request_id))
 
 
@@ -263,12 +287,19 @@ async def retry_request(
     return await request_out(conn, str(request_id))
 
 
+class CancelIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=3, max_length=500)
+
+
 @router.post("/requests/{request_id}/cancel", response_model=RequestOut)
 async def cancel_request(
     request_id: UUID,
+    body: CancelIn | None = None,
     who: Actor = Depends(officer),
     conn: asyncpg.Connection = Depends(db_conn),
 ) -> RequestOut:
+    """The person withdrew, or the request was filed in error; the reason is recorded."""
     async with conn.transaction():
         row = await _locked(conn, request_id)
         if not domain.can_cancel(row["status"], row["type"]):
@@ -276,7 +307,8 @@ async def cancel_request(
                 status_code=409,
                 detail=f"a {row['type']} request that is {row['status']} cannot be cancelled",
             )
-        await store.set_status(conn, str(request_id), "cancelled", who.user_id)
+        note = f"cancelled: {body.reason}" if body else None
+        await store.set_status(conn, str(request_id), "cancelled", who.user_id, note)
     return await request_out(conn, str(request_id))
 
 

@@ -12,6 +12,7 @@ from services.common import keys, outbox
 from services.common.envelope import Envelope, utcnow
 from services.common.topics import (
     CANDIDATES_RETENTION,
+    CRM_RETENTION,
     DATA_SERVICES,
     INTAKE_REGISTRATIONS,
     PRIVACY_ACCESS_SLICES,
@@ -90,6 +91,30 @@ async def retention_erasure(event: Envelope, conn: asyncpg.Connection) -> None:
     log.info(
         "retention erasure filed" if new else "retention erasure linked to an open one",
         extra={"request_id": request_id, "event_type": event.type},
+    )
+
+
+CONTACT_RETENTION_NOTE = "retention: business contact without activity for the retention period"
+
+
+@service.consumer(CRM_RETENTION)
+async def contact_retention_erasure(event: Envelope, conn: asyncpg.Connection) -> None:
+    """A business contact without activity for crm's retention period: erased like any
+    forget-me, filed on the `retention` channel."""
+    if event.type != "retention.lapsed" or not event.subject:
+        return
+    request_id, new = await saga.file_request(
+        conn,
+        "erasure",
+        event.subject,
+        "contact",
+        "service:crm",
+        channel="retention",
+        note=CONTACT_RETENTION_NOTE,
+    )
+    log.info(
+        "contact retention erasure filed" if new else "contact retention erasure linked",
+        extra={"request_id": request_id},
     )
 
 

@@ -2,7 +2,16 @@
 
 from services.common.errors import BodyLimit
 
-from . import api, exports, handlers, housekeeping, registers, scanjobs, selfservice  # noqa: F401
+from . import (  # noqa: F401
+    api,
+    complaints,
+    exports,
+    handlers,
+    housekeeping,
+    registers,
+    scanjobs,
+    selfservice,
+)
 from .bootstrap import service, settings
 
 
@@ -19,7 +28,14 @@ service.background(scanjobs.loop)  # verification scan jobs: alive, stale, stopp
 MAX_BODY = 1_000_000  # bytes; requests, registers and statements are small
 
 app = service.create_app(
-    [api.router, api.internal, selfservice.router, registers.router, registers.public],
+    [
+        api.router,
+        api.internal,
+        selfservice.router,
+        registers.router,
+        registers.public,
+        complaints.router,
+    ],
     **settings.api_docs,
 )
 app.add_middleware(BodyLimit, max_bytes=MAX_BODY, message="the request body is too large")

@@ -17,6 +17,7 @@ import base64
 import json
 import logging
 import secrets
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,12 +26,15 @@ import asyncpg
 from services.common import keys
 from services.common.mail import send_mail
 
-from . import domain, store
+from . import desk, domain, store
 from .bootstrap import settings
 
 log = logging.getLogger(__name__)
 ACTOR = "service:privacy"
 NOBODY = "no personal data held"
+EXTENSION_SENT = "extension mailed to the person"
+EXTENSION_NOT_SENT = "extension mail not sent"
+EXTENSION_NO_ADDRESS = "extension not mailed: no address held"
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 SIGNATURE = (
     "\n\nVragen? Mail naar info@allegrotalent.nl of bel 085 773 1907."
@@ -74,6 +78,30 @@ async def mail_completion(
         return False
     await store.drop_sealed(conn, request_id)
     await store.add_event(conn, request_id, None, ACTOR, "completion mail sent")
+    return True
+
+
+async def mail_extension(conn: asyncpg.Connection, request_id: str, due: date, reason: str) -> bool:
+    """Art. 12(3) AVG: a person whose request takes longer is told, with the reasons. The
+    address stays held for the completion mail. The history says whether the mail went, so
+    the officer knows to tell the person otherwise."""
+    sealed = await desk.reply_address(conn, request_id)
+    if sealed is None:
+        await store.add_event(conn, request_id, None, ACTOR, EXTENSION_NO_ADDRESS)
+        return False
+    body = (
+        f"Kenmerk: {request_id}\n\nHet afhandelen van je verzoek duurt langer dan gebruikelijk."
+        f" Je hoort uiterlijk op {due.strftime('%d-%m-%Y')} van ons.\n\nDe reden: {reason}"
+    )
+    try:
+        await send_mail(
+            settings, unseal(request_id, sealed), "Je verzoek duurt langer", body + SIGNATURE
+        )
+    except OSError:
+        log.warning("extension mail failed", extra={"request_id": request_id})
+        await store.add_event(conn, request_id, None, ACTOR, EXTENSION_NOT_SENT)
+        return False
+    await store.add_event(conn, request_id, None, ACTOR, EXTENSION_SENT)
     return True
 
 

@@ -14,7 +14,7 @@ from services.common.auth import Actor, role
 from services.common.db import db_conn
 from services.common.envelope import new_id, utcnow
 
-from . import domain, saga, store
+from . import domain, registers_sql, saga, statement_versions, store
 
 router = APIRouter(prefix="/api/privacy")
 public = APIRouter(prefix="/api/privacy")
@@ -198,6 +198,38 @@ async def list_activities(
     return [_plain(r) for r in await store.list_activities(conn)]
 
 
+@router.put("/processors/{processor_id}")
+async def edit_processor(
+    processor_id: UUID,
+    body: ProcessorIn,
+    _: Actor = Depends(officer),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> dict[str, Any]:
+    """The register is kept current: a processor's service, data or agreement changes."""
+    _short_items(body.data_categories)
+    row = await registers_sql.update_processor(conn, str(processor_id), body.model_dump())
+    if row is None:
+        raise HTTPException(status_code=404, detail="no such processor")
+    return _plain(row)
+
+
+@router.put("/activities/{activity_id}")
+async def edit_activity(
+    activity_id: UUID,
+    body: ActivityIn,
+    _: Actor = Depends(officer),
+    conn: asyncpg.Connection = Depends(db_conn),
+) -> dict[str, Any]:
+    _short_items(body.purposes + body.data_categories)
+    try:
+        row = await registers_sql.update_activity(conn, str(activity_id), body.model_dump())
+    except asyncpg.UniqueViolationError as exc:
+        raise HTTPException(status_code=409, detail="an activity with this name exists") from exc
+    if row is None:
+        raise HTTPException(status_code=404, detail="no such activity")
+    return _plain(row)
+
+
 def _plain(row: asyncpg.Record) -> dict[str, Any]:
     return {k: (str(v) if isinstance(v, UUID) else v) for k, v in dict(row).items()}
 
@@ -240,7 +272,11 @@ async def list_statements(conn: asyncpg.Connection = Depends(db_conn)) -> list[d
 
 @public.get("/statements/current")
 async def current_statement(conn: asyncpg.Connection = Depends(db_conn)) -> dict[str, Any]:
-    return await statement(None, conn)
+    """The version in force today: what the public page shows and registrations consent to."""
+    row = await statement_versions.current(conn)
+    if row is None:
+        raise HTTPException(status_code=404, detail="no statement is in force")
+    return {k: row[k] for k in ("version", "published_on", "language", "title", "body")}
 
 
 @public.get("/statements/{version}")

@@ -24,7 +24,7 @@ from services.common.topics import (
     Topic,
 )
 
-from . import domain, exports, keystore, notify, store, subjects
+from . import desk, domain, exports, keystore, notify, store, subjects
 from .bootstrap import settings
 
 log = logging.getLogger(__name__)
@@ -61,11 +61,13 @@ async def file_request(
     phone_hash: str | None = None,
     sealed_changes: str | None = None,
     note: str | None = None,
+    reply_address: str | None = None,
 ) -> tuple[str, bool]:
     """Record a request whose person is settled and start it; a repeat while one of the same
     type is open for the person is linked to that one instead. Every channel that files a
     ready request (the officer, retention) comes through here. Call inside a transaction.
-    Returns (the request's id, whether it is new)."""
+    `reply_address`: where the person is told the outcome (held sealed until then, as for
+    self-service). Returns (the request's id, whether it is new)."""
     request_id = new_id()
     inserted = await store.insert_request(
         conn,
@@ -85,13 +87,21 @@ async def file_request(
         if existing is None:
             raise JustClosed(type_)
         await store.link(conn, str(existing["id"]), actor, channel)
+        if reply_address:
+            await _hold_reply(conn, str(existing["id"]), reply_address)
         return str(existing["id"]), False
+    if reply_address:  # before starting: a request may complete at once (nobody, unsubscribe)
+        await _hold_reply(conn, request_id, reply_address)
     if phone_hash:
         await store.set_phone_hash(conn, request_id, phone_hash)
     if note:
         await store.set_note(conn, request_id, note)
     await start(conn, request_id, actor)
     return request_id, True
+
+
+async def _hold_reply(conn: asyncpg.Connection, request_id: str, address: str) -> None:
+    await desk.hold_reply_address(conn, request_id, notify.seal(request_id, address))
 
 
 async def resolve_and_start(pool: asyncpg.Pool, request_id: str, actor: str) -> None:
